@@ -1,0 +1,5 @@
+"""gate: a deployment-confidence gatekeeper for CI."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

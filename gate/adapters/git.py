@@ -1,0 +1,305 @@
+"""Git, through a few subprocesses whose number does not grow with the repository.
+
+- one `git diff-tree -r -z -M --raw` for the changed files (renames detected);
+- one long-lived `git cat-file --batch` for every file and folder read, on demand;
+- a handful of `rev-parse`/`merge-base`/`log` calls to resolve the refs and the head commit.
+
+Nothing walks the tree: a folder is listed only when a check asks for it. Plumbing commands are
+used so users' git configuration (diff drivers, colour, pagers) cannot change what gate reads.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO
+
+from gate.errors import InputError
+from gate.models import ChangedFile, Commit, FileStatus
+
+_MODE_TREE = "40000"
+_MODE_SYMLINK = "120000"
+_MODE_GITLINK = "160000"
+_SYMLINK_HOPS = 8
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
+
+
+class Git:
+    """A repository on disk. Use as a context manager so the cat-file process is closed."""
+
+    def __init__(self, repo: Path) -> None:
+        if not repo.is_dir():
+            raise InputError(f"{repo}: no such directory; pass --repo with the repository to judge")
+        self._cwd = repo
+        top = self._run("rev-parse", "--show-toplevel", what=f"{repo} is not a git repository")
+        self.root = Path(top.strip())
+        self._object_format = self._run("rev-parse", "--show-object-format", what="git").strip() or "sha1"
+        self._hash_len = 32 if self._object_format == "sha256" else 20
+        self.empty_tree = self._run(
+            "hash-object", "-t", "tree", "--stdin", what="git", stdin=""
+        ).strip()
+        self._batch: subprocess.Popen[bytes] | None = None
+        self.requests: list[str] = []  # every object name asked of cat-file, for tests and benchmarks
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def __enter__(self) -> Git:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._batch is not None:
+            assert self._batch.stdin is not None
+            self._batch.stdin.close()
+            self._batch.wait(timeout=10)
+            self._batch = None
+
+    # -- refs and commits ---------------------------------------------------------------------
+    def resolve(self, rev: str) -> str:
+        """The commit sha a revision names; a clear error when it is not in this clone."""
+        try:
+            out = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", what="")
+        except InputError:
+            out = ""
+        if not out.strip():
+            raise InputError(
+                f"{self.root}: the revision '{rev}' is not in this clone; fetch it (in GitHub Actions use "
+                "actions/checkout with fetch-depth: 0) or pass another --base/--head"
+            )
+        return out.strip()
+
+    def default_base(self, head: str) -> str:
+        """The merge-base with the default branch, else the parent of head, else the empty tree."""
+        branch = self._default_branch()
+        if branch is not None:
+            merge_base = self._try("merge-base", branch, head)
+            if merge_base and merge_base != head:
+                return merge_base
+        parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
+        return parent if parent else self.empty_tree
+
+    def _default_branch(self) -> str | None:
+        symbolic = self._try("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+        candidates = [symbolic] if symbolic else []
+        candidates += ["refs/remotes/origin/main", "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master"]
+        for ref in candidates:
+            if self._try("rev-parse", "--verify", "--quiet", ref):
+                return ref
+        return None
+
+    def commit(self, sha: str) -> Commit:
+        out = self._run("log", "-1", "--no-color", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b", sha, what="git log")
+        fields = out.split("\0", 5)
+        if len(fields) < 6:
+            raise InputError(f"{self.root}: cannot read commit {sha}")
+        full, parents, name, email, subject, body = fields
+        return Commit(
+            sha=full,
+            subject=subject,
+            body=body.rstrip("\n"),
+            author_name=name,
+            author_email=email,
+            parents=tuple(parents.split()),
+        )
+
+    # -- the change ---------------------------------------------------------------------------
+    def diff(self, base: str, head: str) -> list[ChangedFile]:
+        out = self._run_bytes("diff-tree", "-r", "-z", "-M", "--raw", "--no-commit-id", base, head)
+        return parse_raw_diff(out)
+
+    def tree(self, rev: str) -> GitTree:
+        return GitTree(self, rev)
+
+    # -- cat-file --batch ---------------------------------------------------------------------
+    def object(self, name: str) -> tuple[str, bytes] | None:
+        """(type, content) of an object name such as `<sha>:path`, or None when missing."""
+        if "\n" in name:
+            return None
+        process = self._batch_process()
+        assert process.stdin is not None and process.stdout is not None
+        self.requests.append(name)
+        process.stdin.write(name.encode("utf-8") + b"\n")
+        process.stdin.flush()
+        header = process.stdout.readline()
+        if not header:
+            raise InputError(f"{self.root}: git cat-file stopped unexpectedly")
+        parts = header.split()
+        if len(parts) != 3:  # "<name> missing" or "ambiguous"
+            return None
+        size = int(parts[2])
+        content = _read_exact(process.stdout, size)
+        process.stdout.read(1)  # the newline after the content
+        return parts[1].decode(), content
+
+    def _batch_process(self) -> subprocess.Popen[bytes]:
+        if self._batch is None:
+            self._batch = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_git_env(),
+            )
+        return self._batch
+
+    def parse_tree(self, content: bytes) -> dict[str, tuple[str, str]]:
+        """name -> (mode, sha) of a raw tree object."""
+        entries: dict[str, tuple[str, str]] = {}
+        i = 0
+        while i < len(content):
+            space = content.index(b" ", i)
+            nul = content.index(b"\0", space)
+            mode = content[i:space].decode()
+            name = content[space + 1 : nul].decode("utf-8", "surrogateescape")
+            sha = content[nul + 1 : nul + 1 + self._hash_len].hex()
+            entries[name] = (mode, sha)
+            i = nul + 1 + self._hash_len
+        return entries
+
+    # -- subprocess helpers -------------------------------------------------------------------
+    def _run(self, *args: str, what: str, stdin: str | None = None) -> str:
+        try:
+            result = subprocess.run(  # noqa: S603
+                ["git", *args],
+                cwd=self._cwd,
+                input=stdin,
+                capture_output=True,
+                text=True,
+                env=_git_env(),
+                check=False,
+            )
+        except FileNotFoundError:
+            raise InputError("git is not installed or not on PATH; gate needs git to read the change") from None
+        if result.returncode != 0:
+            raise InputError(_explain_git_error(what, result.stderr))
+        return result.stdout
+
+    def _try(self, *args: str) -> str:
+        try:
+            return self._run(*args, what="").strip()
+        except InputError:
+            return ""
+
+    def _run_bytes(self, *args: str) -> bytes:
+        result = subprocess.run(  # noqa: S603
+            ["git", *args], cwd=self.root, capture_output=True, env=_git_env(), check=False
+        )
+        if result.returncode != 0:
+            raise InputError(_explain_git_error(f"git {args[0]}", result.stderr.decode("utf-8", "replace")))
+        return result.stdout
+
+
+class GitTree:
+    """One side of the change, read through the shared cat-file process."""
+
+    def __init__(self, git: Git, rev: str) -> None:
+        self._git = git
+        self._rev = rev
+        self._listings: dict[str, dict[str, tuple[str, str]]] = {}
+
+    @property
+    def rev(self) -> str:
+        return self._rev
+
+    def _entries(self, path: str) -> dict[str, tuple[str, str]]:
+        path = path.strip("/")
+        if path not in self._listings:
+            name = f"{self._rev}^{{tree}}" if not path else f"{self._rev}:{path}"
+            found = self._git.object(name)
+            self._listings[path] = self._git.parse_tree(found[1]) if found and found[0] == "tree" else {}
+        return self._listings[path]
+
+    def listdir(self, path: str) -> Mapping[str, str]:
+        return {
+            name: ("dir" if mode == _MODE_TREE else "file")
+            for name, (mode, _sha) in self._entries(path).items()
+            if mode != _MODE_GITLINK
+        }
+
+    def read(self, path: str) -> bytes | None:
+        for _hop in range(_SYMLINK_HOPS):
+            parent, _, name = path.strip("/").rpartition("/")
+            entry = self._entries(parent).get(name)
+            if entry is None or entry[0] in (_MODE_TREE, _MODE_GITLINK):
+                return None
+            found = self._git.object(entry[1])
+            if found is None:
+                return None
+            if entry[0] != _MODE_SYMLINK:
+                return found[1]
+            # Follow a symlink only while it stays inside the repository.
+            target = found[1].decode("utf-8", "replace")
+            if target.startswith("/"):
+                return None
+            resolved = posixpath.normpath(posixpath.join(parent, target))
+            if resolved.startswith("../") or resolved == "..":
+                return None
+            path = resolved
+        return None
+
+
+def parse_raw_diff(out: bytes) -> list[ChangedFile]:
+    """Parse `git diff-tree -r -z --raw` output into changed files."""
+    files: list[ChangedFile] = []
+    fields = out.split(b"\0")
+    i = 0
+    while i < len(fields) and fields[i]:
+        meta = fields[i].decode()
+        old_mode, new_mode, _old_sha, _new_sha, status = meta.lstrip(":").split(" ")
+        letter = status[0]
+        if letter in "RC":
+            old_path, new_path = fields[i + 1].decode(errors="surrogateescape"), fields[i + 2].decode(
+                errors="surrogateescape"
+            )
+            i += 3
+        else:
+            old_path, new_path = "", fields[i + 1].decode(errors="surrogateescape")
+            i += 2
+        if _MODE_GITLINK in (old_mode, new_mode):
+            continue  # submodules are other repositories
+        if letter == "A":
+            files.append(ChangedFile(new_path, FileStatus.ADDED))
+        elif letter == "D":
+            files.append(ChangedFile(new_path, FileStatus.DELETED))
+        elif letter == "R":
+            files.append(ChangedFile(new_path, FileStatus.RENAMED, old_path=old_path))
+        elif letter == "C":
+            files.append(ChangedFile(new_path, FileStatus.ADDED))
+        else:  # M, T (type change), U, X
+            files.append(ChangedFile(new_path, FileStatus.MODIFIED))
+    return files
+
+
+def _read_exact(stream: IO[bytes], size: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise InputError("git cat-file ended in the middle of an object")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _explain_git_error(what: str, stderr: str) -> str:
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    detail = lines[0].removeprefix("fatal: ").strip() if lines else "git failed"
+    if "dubious ownership" in stderr:
+        return (
+            f"git refuses to read this repository ({detail}); mark it safe with "
+            "`git config --global --add safe.directory <path>`"
+        )
+    if "not a git repository" in stderr:
+        return what or detail
+    return f"{what}: {detail}" if what else detail

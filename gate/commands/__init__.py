@@ -1,0 +1,1 @@
+"""Subcommands that pull in heavier dependencies, imported only when run."""

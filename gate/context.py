@@ -1,0 +1,137 @@
+"""Build the Context, the change gate judges, from git and the event (the edge of the core).
+
+Cost follows the size of the change: one diff, then per touched service two folder listings to
+know whether it is added, modified or deleted. Nothing else is read until a check asks for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from gate.adapters.git import Git
+from gate.globs import matches_any, service_root
+from gate.models import (
+    INVALID_FILE,
+    ChangedFile,
+    Context,
+    Finding,
+    PullRequest,
+    Service,
+    ServiceStatus,
+    Severity,
+    Tree,
+)
+from gate.policy import REPO_POLICY_PATH, Policy, default_policy, load_policy_file, parse_policy
+
+
+@dataclass(frozen=True)
+class Refs:
+    base: str | None = None  # None: the default (DESIGN §2)
+    head: str = "HEAD"
+
+
+@dataclass
+class ChosenPolicy:
+    policy: Policy
+    findings: list[Finding] = field(default_factory=list)
+
+
+def resolve_refs(git: Git, refs: Refs) -> tuple[str, str]:
+    head = git.resolve(refs.head)
+    base = git.resolve(refs.base) if refs.base else git.default_base(head)
+    return base, head
+
+
+def choose_policy(explicit: Path | None, base_tree: Tree, head_tree: Tree, base_is_empty: bool) -> ChosenPolicy:
+    """`--policy` if given; else the repository's `.github/gate.yaml`; else the bundled default.
+
+    The repository's policy is read from the base side: a pull request cannot loosen the rules it
+    is judged by. A change to the policy is validated (an invalid one is an `invalid-file` error)
+    and takes effect once merged. Only a first commit, which has no base, is judged by its own.
+    """
+    if explicit is not None:
+        return ChosenPolicy(load_policy_file(explicit))
+    judged_by = head_tree if base_is_empty else base_tree
+    text = judged_by.read(REPO_POLICY_PATH)
+    chosen = ChosenPolicy(parse_policy(text, REPO_POLICY_PATH) if text is not None else default_policy())
+    new_text = head_tree.read(REPO_POLICY_PATH)
+    if not base_is_empty and new_text is not None and new_text != text:
+        try:
+            parse_policy(new_text, REPO_POLICY_PATH)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported as the file's finding
+            chosen.findings.append(
+                Finding(
+                    rule=INVALID_FILE,
+                    severity=Severity.ERROR,
+                    path=REPO_POLICY_PATH,
+                    line=None,
+                    message=f"the changed policy is invalid: {exc}",
+                    remedy="fix the policy; `gate policy validate .github/gate.yaml` checks it locally",
+                )
+            )
+        else:
+            chosen.findings.append(
+                Finding(
+                    rule="override",
+                    severity=Severity.NOTICE,
+                    path=REPO_POLICY_PATH,
+                    line=None,
+                    message="this change edits gate's policy; it was judged by the base's policy, "
+                    "and the new one applies once merged",
+                )
+            )
+    return chosen
+
+
+def build_context(
+    git: Git,
+    base: str,
+    head: str,
+    policy: Policy,
+    now: datetime,
+    labels: tuple[str, ...] = (),
+    repository: str | None = None,
+    pull_request: PullRequest | None = None,
+    event: str | None = None,
+    base_tree: Tree | None = None,
+    head_tree: Tree | None = None,
+) -> Context:
+    base_tree = base_tree or git.tree(base)
+    head_tree = head_tree or git.tree(head)
+    files = tuple(f for f in git.diff(base, head) if not matches_any(f.path, policy.ignore))
+    return Context(
+        base=base,
+        head=head,
+        files=files,
+        services=touched_services(files, policy.services, base_tree, head_tree),
+        now=now,
+        base_tree=base_tree,
+        head_tree=head_tree,
+        labels=labels,
+        commit=git.commit(head),
+        repository=repository,
+        pull_request=pull_request,
+        event=event,
+    )
+
+
+def touched_services(
+    files: tuple[ChangedFile, ...], patterns: tuple[str, ...], base_tree: Tree, head_tree: Tree
+) -> tuple[Service, ...]:
+    roots: dict[str, None] = {}
+    for changed in files:
+        for path in (changed.path, changed.old_path):
+            if path and (root := service_root(path, patterns)) is not None:
+                roots[root] = None
+    services = []
+    for root in sorted(roots):
+        if not base_tree.listdir(root):
+            status = ServiceStatus.ADDED
+        elif not head_tree.listdir(root):
+            status = ServiceStatus.DELETED
+        else:
+            status = ServiceStatus.MODIFIED
+        services.append(Service(name=root.rsplit("/", 1)[-1], path=root, status=status))
+    return tuple(services)

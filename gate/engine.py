@@ -1,0 +1,162 @@
+"""Run the checks, isolate crashes, apply levels and the override, and reach the verdict.
+
+gate fails closed: a file it must read but cannot parse is an `invalid-file` error, and a check
+that crashes is an `internal-error` that no override can waive. The engine never raises for a
+check's sake; the verdict always comes out, with the reason in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+
+from gate.checks import REGISTRY
+from gate.checks.base import Result
+from gate.manifests import YAML_SUFFIXES
+from gate.models import (
+    INTERNAL_ERROR,
+    INVALID_FILE,
+    OVERRIDE,
+    Activation,
+    Context,
+    Finding,
+    Outcome,
+    Override,
+    Severity,
+    Verdict,
+)
+from gate.policy import Policy
+
+
+def evaluate(
+    context: Context,
+    policy: Policy,
+    override: Override | None = None,
+    preliminary: tuple[Finding, ...] | list[Finding] = (),
+) -> Verdict:
+    """The whole judgement of a change: reading, every enabled check, then the override."""
+    findings: list[Finding] = [*preliminary, *read_changed_yaml(context)]
+    activations: list[Activation] = []
+    for rule_id, spec in REGISTRY.items():
+        if not policy.enabled(rule_id):
+            continue
+        produced = _run_isolated(rule_id, lambda spec=spec, rule_id=rule_id: spec.run(context, policy.options(rule_id)))
+        level = policy.level(rule_id)
+        for item in produced:
+            if isinstance(item, Activation):
+                activations.append(item)
+            else:
+                findings.append(_apply_level(item, level) if item.rule == rule_id else item)
+    return judge(findings, activations, override, policy)
+
+
+def read_changed_yaml(context: Context) -> list[Finding]:
+    """Every changed YAML file at head must parse: an error names the file and line (fail closed)."""
+    findings = []
+    for changed in context.changed(suffixes=YAML_SUFFIXES):
+        manifest = context.manifest(changed.path)
+        if manifest.ok or manifest.missing:
+            continue
+        if manifest.is_template:
+            findings.append(
+                Finding(
+                    rule=INVALID_FILE,
+                    severity=Severity.NOTICE,
+                    path=changed.path,
+                    line=manifest.error_line,
+                    message=f"a Helm template, not YAML until rendered; gate did not judge it ({manifest.error})",
+                    remedy="judge the rendered manifests (helm template ... > rendered.yaml) or list the "
+                    "chart's templates under `ignore` in the policy",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    rule=INVALID_FILE,
+                    severity=Severity.ERROR,
+                    path=changed.path,
+                    line=manifest.error_line,
+                    message=f"cannot be parsed as YAML: {manifest.error}",
+                    remedy="fix the syntax (yamllint shows the exact spot), or add the path to the "
+                    "policy's `ignore` if gate should not read it",
+                )
+            )
+    return findings
+
+
+def _run_isolated(rule_id: str, run: object) -> list[Result]:
+    """Run a check; a crash keeps what it yielded before and adds an unwaivable error."""
+    produced: list[Result] = []
+    try:
+        for item in run():  # type: ignore[operator]
+            produced.append(item)
+    except Exception as exc:  # noqa: BLE001 - a crashing check must not take the verdict with it
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        produced.append(
+            Finding(
+                rule=INTERNAL_ERROR,
+                severity=Severity.ERROR,
+                path=None,
+                line=None,
+                message=f"the {rule_id} check crashed ({type(exc).__name__}: {exc}, at "
+                f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}); gate cannot decide, so it blocks",
+                remedy=f"this is a bug in gate: please report it with this message; to unblock meanwhile, "
+                f"disable {rule_id} in the policy",
+            )
+        )
+    return produced
+
+
+def _apply_level(finding: Finding, level: Severity | None) -> Finding:
+    """`level` sets the severity of a check's blocking findings and caps the others."""
+    if level is None:
+        return finding
+    if finding.severity is Severity.ERROR or finding.severity.rank > level.rank:
+        return dataclasses.replace(finding, severity=level)
+    return finding
+
+
+def judge(
+    findings: list[Finding], activations: list[Activation], override: Override | None, policy: Policy
+) -> Verdict:
+    waivable = set(policy.override.waivable) - {INTERNAL_ERROR}
+    if override is not None and override.accepted:
+        findings = [
+            dataclasses.replace(f, waived=True)
+            if f.severity is Severity.ERROR and f.rule in waivable
+            else f
+            for f in findings
+        ]
+        waived = sum(1 for f in findings if f.waived)
+        findings.append(
+            Finding(
+                rule=OVERRIDE,
+                severity=Severity.NOTICE,
+                path=None,
+                line=None,
+                message=f"override by {override.actor or 'unknown'} ({override.role or 'no role'}) accepted: "
+                f"{waived} blocking finding{'s' if waived != 1 else ''} waived and recorded",
+            )
+        )
+    elif override is not None:
+        findings.append(
+            Finding(
+                rule=OVERRIDE,
+                severity=Severity.WARNING,
+                path=None,
+                line=None,
+                message=f"the label {override.label} was not accepted as an override: {override.reason}",
+                remedy="ask someone with one of the roles "
+                f"{', '.join(policy.override.roles)} who is not the author to apply the label after the last push",
+            )
+        )
+    findings.sort(key=_order)
+    blocking = any(f.severity is Severity.ERROR and not f.waived for f in findings)
+    any_waived = any(f.waived for f in findings)
+    outcome = Outcome.FAIL if blocking else Outcome.OVERRIDDEN if any_waived else Outcome.PASS
+    activations.sort(key=lambda a: (a.path, a.line or 0, a.flag, a.at))
+    return Verdict(outcome=outcome, findings=tuple(findings), activations=tuple(activations), override=override)
+
+
+def _order(finding: Finding) -> tuple[int, str, int, str, str]:
+    return (-finding.severity.rank, finding.path or "", finding.line or 0, finding.rule, finding.message)

@@ -1,0 +1,162 @@
+"""Safe YAML loading that keeps the line of every key, read as YAML 1.2 reads it.
+
+Why YAML 1.2: the flag formats gate reads (Flipt, GO Feature Flag, flagd) are written for Go's
+yaml libraries, where `on`, `off`, `yes` and `no` are strings and dates stay strings. PyYAML's
+YAML 1.1 resolvers would turn Flipt's `on`/`off` variant keys into booleans and `10:30` into a
+sexagesimal integer. One loader for every file keeps the behaviour the same everywhere.
+
+Mappings load as `YMap` (a dict that knows its own line and the line of each key) and sequences as
+`YList` (a list that knows the line of each item), so every finding can point at a line.
+The C loader is used when PyYAML was built with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster on large files
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,misc,unused-ignore]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class YMap(dict[Any, Any]):
+    """A mapping with `line` (1-based, where it starts) and `key_lines` (key -> line)."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        """The line of `key` if present, else the mapping's own line."""
+        return self.key_lines.get(key, self.line)
+
+
+class YList(list[Any]):
+    """A sequence with `line` and `item_lines` (index -> line)."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+def line_of(container: Any, key: Any = None) -> int | None:
+    """The line of `key` in `container` (or of the container itself); None for plain values."""
+    if isinstance(container, YMap):
+        return container.line_of(key) if key is not None else container.line
+    if isinstance(container, YList):
+        return container.line_of(key) if isinstance(key, int) else container.line
+    return None
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
+    """SafeLoader with YAML 1.2 core-schema scalars and line-keeping containers."""
+
+
+# YAML 1.2 core schema: only these plain scalars resolve to non-strings.
+_Loader.yaml_implicit_resolvers = {}
+_CORE_RESOLVERS: list[tuple[str, str, str]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\0"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+]
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+# An empty plain scalar has no first character; PyYAML looks it up under None.
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [None])  # type: ignore[list-item]
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[YMap]:
+    data = YMap()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError as exc:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+            ) from exc
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Iterator[YList]:
+    data = YList()
+    data.line = node.start_mark.line + 1
+    data.item_lines = []
+    yield data
+    for child in node.value:
+        data.append(loader.construct_object(child, deep=True))
+        data.item_lines.append(child.start_mark.line + 1)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+# Explicit `!!timestamp` stays a string too; dates are compared as text or parsed by the reader.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+class YamlError(ValueError):
+    """A YAML text could not be parsed; `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_all(text: str | bytes) -> list[Any]:
+    """Every document of a YAML stream; empty documents are None. Raises YamlError."""
+    try:
+        return list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        return _raise(str(problem), line)
+    except yaml.YAMLError as exc:
+        return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)
+    except RecursionError:
+        return _raise("nesting too deep", None)
+
+
+def load_one(text: str | bytes) -> Any:
+    """A single-document YAML text (a flag file, a runbook, a policy)."""
+    documents = [d for d in load_all(text) if d is not None]
+    if len(documents) > 1:
+        raise YamlError(f"expected one YAML document, found {len(documents)}", None)
+    return documents[0] if documents else None
+
+
+def _raise(message: str, line: int | None) -> Any:
+    raise YamlError(message, line)
