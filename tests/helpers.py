@@ -1,0 +1,203 @@
+"""Shared test helpers: in-memory trees and contexts for unit tests, real git repositories for
+end-to-end tests, and a runner for the real CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gate.context import touched_services
+from gate.models import ChangedFile, Commit, Context, FileStatus, PullRequest
+from gate.policy import Policy, default_policy
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+MONDAY_11 = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # inside the golden window
+
+
+class FakeTree:
+    """A Tree over a dict of path -> text/bytes; records every path read or listed."""
+
+    def __init__(self, files: Mapping[str, str | bytes], rev: str = "f" * 40) -> None:
+        self.files = {p: (c.encode() if isinstance(c, str) else c) for p, c in files.items()}
+        self._rev = rev
+        self.accessed: list[str] = []
+
+    @property
+    def rev(self) -> str:
+        return self._rev
+
+    def read(self, path: str) -> bytes | None:
+        self.accessed.append(path)
+        return self.files.get(path)
+
+    def listdir(self, path: str) -> dict[str, str]:
+        self.accessed.append(path + "/")
+        prefix = path.strip("/") + "/" if path.strip("/") else ""
+        entries: dict[str, str] = {}
+        for name in self.files:
+            if name.startswith(prefix):
+                rest = name[len(prefix) :]
+                head, sep, _ = rest.partition("/")
+                entries[head] = "dir" if sep else "file"
+        return entries
+
+
+def make_context(
+    head: Mapping[str, str | bytes],
+    base: Mapping[str, str | bytes] | None = None,
+    now: datetime = MONDAY_11,
+    policy: Policy | None = None,
+    changed: list[str] | None = None,
+    repository: str | None = "acme/shop",
+    pull_request: PullRequest | None = None,
+) -> Context:
+    """A Context whose change is the difference between `base` and `head` (dicts of files).
+
+    `changed` limits the changed files to those paths (default: every path that differs).
+    """
+    base = base or {}
+    policy = policy or default_policy()
+    head_tree, base_tree = FakeTree(head, rev="h" * 40), FakeTree(base, rev="b" * 40)
+    paths = sorted(set(head) | set(base)) if changed is None else changed
+    files: list[ChangedFile] = []
+    for path in paths:
+        if path in head and path not in base:
+            files.append(ChangedFile(path, FileStatus.ADDED))
+        elif path not in head and path in base:
+            files.append(ChangedFile(path, FileStatus.DELETED))
+        elif changed is not None or head[path] != base[path]:
+            files.append(ChangedFile(path, FileStatus.MODIFIED))
+    frozen = tuple(files)
+    return Context(
+        base="b" * 40,
+        head="h" * 40,
+        files=frozen,
+        services=touched_services(frozen, policy.services, base_tree, head_tree),
+        now=now,
+        base_tree=base_tree,
+        head_tree=head_tree,
+        commit=Commit(
+            sha="h" * 40,
+            subject="Add the thing",
+            body="",
+            author_name="Ana Dev",
+            author_email="ana@example.com",
+            parents=("b" * 40,),
+        ),
+        repository=repository,
+        pull_request=pull_request,
+    )
+
+
+class GitRepo:
+    """A real git repository in a temporary folder, built commit by commit."""
+
+    def __init__(self, path: Path, branch: str = "main") -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", branch)
+        self.git("config", "user.name", "Ana Dev")
+        self.git("config", "user.email", "ana@example.com")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str) -> str:
+        env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-30T09:00:00Z", "GIT_COMMITTER_DATE": "2026-11-30T09:00:00Z"}
+        result = subprocess.run(
+            ["git", *args], cwd=self.path, capture_output=True, text=True, check=True, env=env
+        )
+        return result.stdout.strip()
+
+    def write(self, files: Mapping[str, str | bytes | None]) -> None:
+        """Write (or, with None, delete) files relative to the repository."""
+        for rel, content in files.items():
+            target = self.path / rel
+            if content is None:
+                target.unlink()
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+
+    def commit(self, files: Mapping[str, str | bytes | None], message: str = "change") -> str:
+        self.write(files)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+def run_gate(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI (`python -m gate`) as a subprocess."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None) if env is None or "GITHUB_ACTIONS" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "gate", *args],
+        cwd=cwd or REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+SEED_RUNBOOK = """\
+# runbook: payment-queue-lag
+trigger: sqs_queue_depth > 10000 for 5m
+steps:
+- check: "Are consumers running?"
+  command: "kubectl get pods -l app=payment-consumer -n production"
+  if_no: "kubectl rollout restart deployment/payment-consumer -n production"
+  if_yes: "continue"
+- check: "Is Stripe responding?"
+  command: "curl -o /dev/null -s -w '%{http_code}' https://api.stripe.com/v1/health"
+  if_5xx: "Activate circuit breaker: kubectl set env deployment/payment-consumer STRIPE_CIRCUIT=open"
+  if_200: "continue"
+- check: "Consumer error logs"
+  command: "kubectl logs -l app=payment-consumer --tail=100 | grep ERROR"
+  action: "Analyze error pattern and escalate if unknown"
+"""
+
+SEED_CANARY = """\
+apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata:
+  name: checkout-service
+  namespace: production
+spec:
+  targetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: checkout-service
+  progressDeadlineSeconds: 600
+  analysis:
+    interval: 1m
+    threshold: 5
+    maxWeight: 50
+    stepWeight: 10
+    metrics:
+    - name: request-success-rate
+      thresholdRange:
+        min: 99
+      interval: 1m
+    - name: request-duration
+      thresholdRange:
+        max: 500
+      interval: 1m
+"""
+
+
+def documented_service(path: str) -> dict[str, str]:
+    """The files of a fully documented service folder."""
+    return {
+        f"{path}/README.md": f"# {path.rsplit('/', 1)[-1]}\n\nWhat it does and who owns it.\n",
+        f"{path}/runbook.yaml": SEED_RUNBOOK,
+        f"{path}/docs/architecture.mmd": "graph TD\n  api --> queue --> consumer\n",
+    }
