@@ -60,7 +60,7 @@ def choose_policy(explicit: Path | None, base_tree: Tree, head_tree: Tree, base_
     if not base_is_empty and new_text is not None and new_text != text:
         try:
             parse_policy(new_text, REPO_POLICY_PATH)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported as the file's finding
+        except Exception as exc:
             chosen.findings.append(
                 Finding(
                     rule=INVALID_FILE,

@@ -8,7 +8,9 @@ check's sake; the verdict always comes out, with the reason in it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import traceback
+from collections.abc import Callable, Iterable
 
 from gate.checks import REGISTRY
 from gate.checks.base import Result
@@ -40,7 +42,8 @@ def evaluate(
     for rule_id, spec in REGISTRY.items():
         if not policy.enabled(rule_id):
             continue
-        produced = _run_isolated(rule_id, lambda spec=spec, rule_id=rule_id: spec.run(context, policy.options(rule_id)))
+        options = policy.options(rule_id)
+        produced = _run_isolated(rule_id, functools.partial(spec.run, context, options))
         level = policy.level(rule_id)
         for item in produced:
             if isinstance(item, Activation):
@@ -84,13 +87,13 @@ def read_changed_yaml(context: Context) -> list[Finding]:
     return findings
 
 
-def _run_isolated(rule_id: str, run: object) -> list[Result]:
+def _run_isolated(rule_id: str, run: Callable[[], Iterable[Result]]) -> list[Result]:
     """Run a check; a crash keeps what it yielded before and adds an unwaivable error."""
     produced: list[Result] = []
     try:
-        for item in run():  # type: ignore[operator]
+        for item in run():  # one by one, so what came before a crash is kept
             produced.append(item)
-    except Exception as exc:  # noqa: BLE001 - a crashing check must not take the verdict with it
+    except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         produced.append(
             Finding(

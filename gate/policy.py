@@ -59,7 +59,7 @@ class OverridePolicy(BaseModel):
 
 def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions]:
     """The check's options plus the keys every block has."""
-    model: type[CheckOptions] = create_model(  # type: ignore[call-overload]
+    model: type[CheckOptions] = create_model(
         f"{options.__name__}_{rule_id.replace('-', '_')}",
         __base__=options,
         __doc__=REGISTRY[rule_id].summary,
@@ -82,7 +82,7 @@ def _checks_model() -> type[BaseModel]:
     for rule_id, spec in REGISTRY.items():
         block = _block_model(rule_id, spec.options)
         fields[rule_id.replace("-", "_")] = (block, Field(default_factory=block, alias=rule_id))
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         "Checks", __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False), **fields
     )
     return model
@@ -99,7 +99,7 @@ class _PolicyBase(BaseModel):
 
 @cache
 def policy_model() -> type[_PolicyBase]:
-    model: type[_PolicyBase] = create_model(  # type: ignore[call-overload]
+    model: type[_PolicyBase] = create_model(
         "Policy",
         __base__=_PolicyBase,
         checks=(_checks_model(), Field(default_factory=_checks_model())),
@@ -144,7 +144,7 @@ class Policy:
 
 
 def default_policy() -> Policy:
-    return Policy(policy_model()(), source="the bundled default policy")
+    return Policy(policy_model().model_validate({}), source="the bundled default policy")
 
 
 def parse_policy(text: str | bytes, source: str) -> Policy:
@@ -221,9 +221,9 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     for part in loc:
         found = line_of(current, part)
         line = found if found is not None else line
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
             current = current[part]
         else:
             break

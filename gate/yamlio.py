@@ -74,7 +74,7 @@ _CORE_RESOLVERS: list[tuple[str, str, str]] = [
 for _tag, _pattern, _first in _CORE_RESOLVERS:
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 # An empty plain scalar has no first character; PyYAML looks it up under None.
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [None])  # type: ignore[list-item]
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [None])
 
 
 def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
@@ -138,16 +138,17 @@ class YamlError(ValueError):
 def load_all(text: str | bytes) -> list[Any]:
     """Every document of a YAML stream; empty documents are None. Raises YamlError."""
     try:
-        return list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - _Loader is a SafeLoader
+        documents: list[Any] = list(yaml.load_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        return _raise(str(problem), line)
+        raise YamlError(str(problem), line) from None
     except yaml.YAMLError as exc:
-        return _raise(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None)
+        raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None) from None
     except RecursionError:
-        return _raise("nesting too deep", None)
+        raise YamlError("nesting too deep", None) from None
+    return documents
 
 
 def load_one(text: str | bytes) -> Any:
@@ -156,7 +157,3 @@ def load_one(text: str | bytes) -> Any:
     if len(documents) > 1:
         raise YamlError(f"expected one YAML document, found {len(documents)}", None)
     return documents[0] if documents else None
-
-
-def _raise(message: str, line: int | None) -> Any:
-    raise YamlError(message, line)

@@ -142,7 +142,7 @@ class Git:
 
     def _batch_process(self) -> subprocess.Popen[bytes]:
         if self._batch is None:
-            self._batch = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
                 cwd=self.root,
                 stdin=subprocess.PIPE,
@@ -169,7 +169,7 @@ class Git:
     # -- subprocess helpers -------------------------------------------------------------------
     def _run(self, *args: str, what: str, stdin: str | None = None) -> str:
         try:
-            result = subprocess.run(  # noqa: S603
+            result = subprocess.run(
                 ["git", *args],
                 cwd=self._cwd,
                 input=stdin,
@@ -191,7 +191,7 @@ class Git:
             return ""
 
     def _run_bytes(self, *args: str) -> bytes:
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             ["git", *args], cwd=self.root, capture_output=True, env=_git_env(), check=False
         )
         if result.returncode != 0:

@@ -40,7 +40,8 @@ class Options(CheckOptions):
         description="Paths, relative to the service and without extension, of the architecture diagram.",
     )
     diagram_extensions: tuple[str, ...] = Field(
-        (".mmd", ".mermaid", ".puml", ".plantuml", ".pu", ".drawio", ".drawio.svg", ".drawio.png", ".d2", ".svg", ".png"),
+        (".mmd", ".mermaid", ".puml", ".plantuml", ".pu", ".drawio", ".drawio.svg", ".drawio.png", ".d2", ".svg",
+         ".png"),
         description="Extensions a diagram may have.",
     )
     mermaid_in_readme: bool = Field(True, description="Whether a ```mermaid block in the README counts as the diagram.")

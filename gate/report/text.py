@@ -65,8 +65,8 @@ def _group(verdict: Verdict, context: Context) -> list[tuple[str, list[Finding]]
     for service in context.services:
         titles[service.path] = f"{service.path} ({service.status.value})"
     for finding in verdict.findings:
-        service = context.service_of(finding.path) if finding.path else None
-        key = service.path if service else ""
+        owner = context.service_of(finding.path) if finding.path else None
+        key = owner.path if owner else ""
         by_service.setdefault(key, []).append(finding)
     ordered = [key for key in titles if key in by_service]
     if "" in by_service:
