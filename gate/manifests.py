@@ -7,6 +7,7 @@ and are skipped, not rejected: plain rule files, kustomize patches and values fi
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -152,3 +153,28 @@ def get_path(data: Any, *keys: str | int) -> Any:
                 return None
             current = current[key]
     return current
+
+
+def as_number(value: Any) -> float | None:
+    """A YAML number (or a numeric string, which some manifests quote) as a float; None otherwise.
+
+    Booleans are not numbers here, though Python treats them as ints: `threshold: true` is a mistake
+    to report, not the number 1.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def same_namespace(first: Document, second: Document) -> bool:
+    """Whether two resources are in the same namespace; an unset namespace matches any, since it is
+    chosen when the manifest is applied (kubectl -n, kustomize)."""
+    return first.namespace is None or second.namespace is None or first.namespace == second.namespace
