@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gate.context import touched_services
+from gate.globs import matches_any
 from gate.models import ChangedFile, Commit, Context, FileStatus, PullRequest
 from gate.policy import Policy, default_policy
 
@@ -72,7 +73,7 @@ def make_context(
             files.append(ChangedFile(path, FileStatus.DELETED))
         elif changed is not None or head[path] != base[path]:
             files.append(ChangedFile(path, FileStatus.MODIFIED))
-    frozen = tuple(files)
+    frozen = tuple(f for f in files if not matches_any(f.path, policy.ignore))
     return Context(
         base="b" * 40,
         head="h" * 40,

@@ -1,0 +1,118 @@
+"""The engine: crash isolation, levels, overrides and the verdict."""
+
+from __future__ import annotations
+
+import pkgutil
+from collections.abc import Iterator
+
+import pytest
+from helpers import documented_service, make_context
+
+import gate.checks
+from gate.checks import REGISTRY
+from gate.checks.base import CheckOptions, CheckSpec
+from gate.engine import evaluate
+from gate.models import Context, Finding, Outcome, Override, Severity
+from gate.policy import default_policy, parse_policy
+
+NEW_SERVICE_WITHOUT_DOCS = {"services/payments/deploy.yaml": "kind: ConfigMap\n"}
+
+
+def test_every_check_module_is_registered_and_documented() -> None:
+    modules = {name for _, name, _ in pkgutil.iter_modules(gate.checks.__path__) if name != "base"}
+    registered = {spec.run.__module__.rsplit(".", 1)[-1] for spec in REGISTRY.values()}
+    assert modules == registered
+    for rule_id, spec in REGISTRY.items():
+        assert spec.doc.startswith(rule_id + ":"), f"{rule_id}'s docstring must start with its id"
+        assert len(spec.doc.splitlines()) > 3, f"{rule_id} needs user documentation in its docstring"
+        assert spec.options.model_config.get("extra") == "forbid"
+
+
+def test_clean_change_passes() -> None:
+    verdict = evaluate(make_context(head=documented_service("services/payments")), default_policy())
+    assert (verdict.outcome, verdict.findings) == (Outcome.PASS, ())
+
+
+def test_missing_docs_fail() -> None:
+    verdict = evaluate(make_context(head=NEW_SERVICE_WITHOUT_DOCS), default_policy())
+    assert verdict.outcome is Outcome.FAIL
+    assert [f.rule for f in verdict.blocking] == ["required-docs"]
+
+
+class _CrashOptions(CheckOptions):
+    pass
+
+
+def _crashing(context: Context, options: _CrashOptions) -> Iterator[Finding]:
+    yield Finding("required-docs", Severity.WARNING, "x", 1, "before the crash")
+    raise KeyError("boom")
+
+
+def test_a_crashing_check_is_an_unwaivable_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = REGISTRY["required-docs"]
+    monkeypatch.setitem(REGISTRY, "required-docs", CheckSpec("required-docs", spec.options, _crashing, spec.doc))
+    override = Override("gate/override", "lead", "admin", True, "verified")
+    verdict = evaluate(make_context(head=documented_service("services/a")), default_policy(), override=override)
+    assert verdict.outcome is Outcome.FAIL
+    internal = [f for f in verdict.findings if f.rule == "internal-error"]
+    assert len(internal) == 1 and not internal[0].waived
+    assert "required-docs check crashed (KeyError" in internal[0].message
+    assert any(f.message == "before the crash" for f in verdict.findings)
+
+
+@pytest.mark.parametrize(
+    ("level", "outcome", "severity"),
+    [("warning", Outcome.PASS, Severity.WARNING), ("notice", Outcome.PASS, Severity.NOTICE),
+     ("error", Outcome.FAIL, Severity.ERROR)],
+)
+def test_level_sets_the_severity_of_a_checks_findings(level: str, outcome: Outcome, severity: Severity) -> None:
+    policy = parse_policy(f"version: 1\nchecks:\n  required-docs:\n    level: {level}\n", "p.yaml")
+    verdict = evaluate(make_context(head=NEW_SERVICE_WITHOUT_DOCS), policy)
+    assert verdict.outcome is outcome
+    assert [f.severity for f in verdict.findings if f.rule == "required-docs"] == [severity]
+
+
+def test_disabled_check_does_not_run() -> None:
+    policy = parse_policy("version: 1\nchecks:\n  required-docs:\n    enabled: false\n", "p.yaml")
+    assert evaluate(make_context(head=NEW_SERVICE_WITHOUT_DOCS), policy).outcome is Outcome.PASS
+
+
+@pytest.mark.parametrize(
+    ("override", "outcome", "waived"),
+    [
+        (Override("gate/override", "lead", "maintain", True, "verified"), Outcome.OVERRIDDEN, True),
+        (Override("gate/override", "dev", "triage", False, "role triage may not override"), Outcome.FAIL, False),
+        (None, Outcome.FAIL, False),
+    ],
+)
+def test_override(override: Override | None, outcome: Outcome, waived: bool) -> None:
+    verdict = evaluate(make_context(head=NEW_SERVICE_WITHOUT_DOCS), default_policy(), override=override)
+    assert verdict.outcome is outcome
+    docs = [f for f in verdict.findings if f.rule == "required-docs"]
+    assert len(docs) == 1 and docs[0].waived is waived
+    assert verdict.override == override
+    notes = [f for f in verdict.findings if f.rule == "override"]
+    assert len(notes) == (0 if override is None else 1)
+
+
+def test_invalid_yaml_is_not_waivable_by_default() -> None:
+    head = {**documented_service("services/a"), "services/a/deploy.yaml": "a: [\n"}
+    override = Override("gate/override", "lead", "admin", True, "verified")
+    verdict = evaluate(make_context(head=head), default_policy(), override=override)
+    assert verdict.outcome is Outcome.FAIL
+    assert [(f.rule, f.line, f.waived) for f in verdict.blocking] == [("invalid-file", 2, False)]
+
+
+def test_helm_template_is_a_notice() -> None:
+    template = "apiVersion: v1\nkind: ConfigMap\n{{- if .Values.enabled }}\ndata: {}\n{{- end }}\n"
+    head = {**documented_service("services/a"), "services/a/templates/cm.yaml": template}
+    verdict = evaluate(make_context(head=head), default_policy())
+    assert verdict.outcome is Outcome.PASS
+    (notice,) = [f for f in verdict.findings if f.rule == "invalid-file"]
+    assert notice.severity is Severity.NOTICE and "Helm template" in notice.message
+
+
+def test_ignored_paths_are_not_read() -> None:
+    policy = parse_policy("version: 1\nignore: ['vendor/**']\n", "p.yaml")
+    context = make_context(head={"vendor/x.yaml": "a: [\n"}, policy=policy)
+    assert evaluate(context, policy).outcome is Outcome.PASS

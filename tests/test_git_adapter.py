@@ -1,0 +1,116 @@
+"""The git edge: statuses, renames, root commits, default bases, symlinks, missing refs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import GitRepo
+
+from gate.adapters.git import Git
+from gate.errors import InputError
+from gate.models import FileStatus
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
+
+
+def test_statuses_and_renames(repo: GitRepo) -> None:
+    base = repo.commit({"a.txt": "a\n" * 20, "b.txt": "b\n", "c.txt": "c\n"})
+    repo.git("mv", "a.txt", "moved.txt")
+    head = repo.commit({"b.txt": None, "c.txt": "changed\n", "d.txt": "new\n"})
+    with Git(repo.path) as git:
+        files = {f.path: (f.status, f.old_path) for f in git.diff(base, head)}
+    assert files == {
+        "moved.txt": (FileStatus.RENAMED, "a.txt"),
+        "b.txt": (FileStatus.DELETED, None),
+        "c.txt": (FileStatus.MODIFIED, None),
+        "d.txt": (FileStatus.ADDED, None),
+    }
+
+
+def test_paths_with_spaces_and_unicode(repo: GitRepo) -> None:
+    base = repo.commit({"x": "x"})
+    head = repo.commit({"services/ça va/READ ME.md": "hi\n"})
+    with Git(repo.path) as git:
+        (changed,) = git.diff(base, head)
+        assert changed.path == "services/ça va/READ ME.md"
+        assert git.tree(head).read(changed.path) == b"hi\n"
+
+
+def test_root_commit_defaults_to_the_empty_tree(repo: GitRepo) -> None:
+    head = repo.commit({"a.txt": "a"})
+    with Git(repo.path) as git:
+        base = git.default_base(head)
+        assert base == git.empty_tree
+        assert [f.path for f in git.diff(base, head)] == ["a.txt"]
+        assert git.tree(base).listdir("") == {}
+
+
+def test_default_base_is_the_merge_base_with_the_default_branch(repo: GitRepo) -> None:
+    fork_point = repo.commit({"a.txt": "1"})
+    repo.commit({"a.txt": "2"}, "main moves on")
+    repo.git("checkout", "-q", "-b", "feature", fork_point)
+    repo.commit({"b.txt": "1"})
+    head = repo.commit({"b.txt": "2"})
+    with Git(repo.path) as git:
+        assert git.default_base(head) == fork_point
+
+
+def test_on_the_default_branch_the_base_is_the_parent(repo: GitRepo) -> None:
+    parent = repo.commit({"a.txt": "1"})
+    head = repo.commit({"a.txt": "2"})
+    with Git(repo.path) as git:
+        assert git.default_base(head) == parent
+
+
+def test_commit_info(repo: GitRepo) -> None:
+    sha = repo.commit({"a": "1"}, "Add checkout canary\n\nWhy: safer deploys.")
+    with Git(repo.path) as git:
+        commit = git.commit(sha)
+    assert (commit.subject, commit.body, commit.author_name, commit.author_email) == (
+        "Add checkout canary", "Why: safer deploys.", "Ana Dev", "ana@example.com")
+    assert not commit.is_merge and commit.short == sha[:12]
+
+
+def test_listdir_and_read(repo: GitRepo) -> None:
+    head = repo.commit({"s/a/README.md": "r", "s/a/docs/x.mmd": "g"})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        assert tree.listdir("s/a") == {"README.md": "file", "docs": "dir"}
+        assert tree.listdir("s/nope") == {}
+        assert tree.read("s/a/docs") is None
+        assert tree.read("s/a/missing") is None
+        assert tree.read("s/a/README.md") == b"r"
+
+
+def test_symlinks_are_followed_only_inside_the_repository(repo: GitRepo, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside")
+    repo.write({"docs/real.md": "inside\n"})
+    (repo.path / "s").mkdir()
+    os.symlink("../docs/real.md", repo.path / "s" / "README.md")
+    os.symlink(str(secret), repo.path / "s" / "abs.md")
+    os.symlink("../../secret.txt", repo.path / "s" / "escape.md")
+    head = repo.commit({})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        assert tree.read("s/README.md") == b"inside\n"
+        assert tree.read("s/abs.md") is None
+        assert tree.read("s/escape.md") is None
+
+
+def test_missing_ref_is_a_clear_input_error(repo: GitRepo) -> None:
+    repo.commit({"a": "1"})
+    with Git(repo.path) as git, pytest.raises(InputError, match="'nope' is not in this clone; fetch it"):
+        git.resolve("nope")
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is not a git repository"):
+        Git(tmp_path)
+    with pytest.raises(InputError, match="no such directory"):
+        Git(tmp_path / "missing")
