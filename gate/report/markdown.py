@@ -1,0 +1,342 @@
+"""The Markdown report: the Actions job summary and the body of the pull-request comment.
+
+The verdict comes first, then the counts, a table with a row for every finding, the flag
+activations drawn against the golden window (a Mermaid gantt chart GitHub renders) with a table of
+them, and the override decision. GitHub caps a step summary at 1 MiB (and a comment at 65536
+characters), so the report fits a byte budget: messages and remedies are shortened first, and the
+report says so, but every finding keeps its row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from gate import __version__
+from gate.models import Activation, Context, Finding, Outcome, Override, Severity, Verdict
+
+# GitHub's limit for $GITHUB_STEP_SUMMARY is 1 MiB per step; the margin leaves room for what the
+# action adds around the report (a marker, a newline) and for rounding in GitHub's own count.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+DEFAULT_BUDGET = STEP_SUMMARY_LIMIT - 16 * 1024
+# An issue or pull-request comment body is limited to 65536 characters; bytes >= characters.
+COMMENT_BUDGET = 65536 - 1024
+
+# Mermaid renders slowly and GitHub refuses very large diagrams: draw at most this many activations
+# and windows (the activation table below the chart always lists every one).
+MAX_CHART_ACTIVATIONS = 40
+MAX_CHART_WINDOWS = 14
+
+# Lengths messages and remedies are cut to, tried in turn until the report fits the budget.
+_CELL_LIMITS: tuple[int | None, ...] = (None, 1000, 400, 160, 80, 40, 0)
+
+_OUTCOME_HEADLINE = {
+    Outcome.PASS: ("✅", "pass", "Nothing blocks this change."),
+    Outcome.FAIL: ("❌", "fail", "This change is blocked until every blocking finding is fixed or waived."),
+    Outcome.OVERRIDDEN: ("⚠️", "overridden", "Blocking findings were waived by an accepted override."),
+}
+_SEVERITY_ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NOTICE: "ℹ️"}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One opening of the golden window, drawn as a bar behind the activations."""
+
+    start: datetime
+    end: datetime
+
+
+def render(verdict: Verdict, context: Context) -> str:
+    return render_markdown(verdict, context)
+
+
+def render_markdown(
+    verdict: Verdict,
+    context: Context,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    windows: Sequence[Window] | None = None,
+) -> str:
+    """The report in at most `budget` UTF-8 bytes whenever a row per finding can fit at all.
+
+    `windows` are the openings of the policy's golden window to draw; without them the chart draws
+    the default policy's window (10:00 to 13:00 UTC, Monday to Friday) around the activations.
+    """
+    drawn = _chart_windows(verdict.activations) if windows is None else list(windows)
+    default_window = windows is None
+    text = ""
+    for limit in _CELL_LIMITS:
+        text = _compose(verdict, context, drawn, default_window, limit, compact=False)
+        if _size(text) <= budget:
+            return text
+    # Even without messages the rows do not fit (tens of thousands of findings): drop the chart
+    # and shorten paths, still one row per finding.
+    text = _compose(verdict, context, drawn, default_window, 0, compact=True)
+    if _size(text) <= budget:
+        return text
+    return _cut_rows(text, budget, len(verdict.findings))
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _compose(
+    verdict: Verdict,
+    context: Context,
+    windows: list[Window],
+    default_window: bool,
+    limit: int | None,
+    compact: bool,
+) -> str:
+    parts = [
+        _headline(verdict, context),
+        _findings(verdict.findings, limit, compact),
+        _activations(verdict.activations, windows, default_window, compact),
+        _override(verdict),
+        f"<sub>gate {__version__}</sub>\n",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _headline(verdict: Verdict, context: Context) -> str:
+    icon, word, meaning = _OUTCOME_HEADLINE[verdict.outcome]
+    change = f"`{context.base[:12]}..{context.head[:12]}`"
+    where = ""
+    if context.repository:
+        where = f" in {cell(context.repository)}"
+        if context.pull_request is not None:
+            where += f" (pull request #{context.pull_request.number})"
+    lines = [
+        f"## {icon} gate: {word}",
+        "",
+        meaning,
+        "",
+        "| Blocking | Waived | Warnings | Notices | Flag activations |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        f"| {len(verdict.blocking)} | {len(verdict.waived)} | {verdict.count(Severity.WARNING)} "
+        f"| {verdict.count(Severity.NOTICE)} | {len(verdict.activations)} |",
+        "",
+        f"Change {change}{where}, judged at {_when(context.now)}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _findings(findings: Sequence[Finding], limit: int | None, compact: bool) -> str:
+    if not findings:
+        return "### Findings\n\nNo findings.\n"
+    lines = [f"### Findings ({len(findings)})", ""]
+    if limit is not None:
+        if limit == 0:
+            lines += ["> [!NOTE]", "> Messages and remedies are left out to keep this report within GitHub's size "
+                      "limit; `gate check --format json` gives them in full.", ""]
+        else:
+            lines += ["> [!NOTE]", f"> Messages and remedies are shortened to {limit} characters to keep this report "
+                      "within GitHub's size limit; `gate check --format json` gives them in full.", ""]
+    if compact:
+        lines += ["> Paths are shortened too.", ""]
+    lines += [
+        "| Severity | Rule | Where | Message | Remedy | Waived |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for finding in findings:
+        severity = f"{_SEVERITY_ICON[finding.severity]} {finding.severity.value}"
+        where = _location(finding.path, finding.line, 60 if compact else None)
+        lines.append(
+            f"| {severity} | {code(finding.rule)} | {where} | {cell(shorten(finding.message, limit))} "
+            f"| {cell(shorten(finding.remedy, limit))} | {'yes' if finding.waived else 'no'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _activations(
+    activations: Sequence[Activation], windows: list[Window], default_window: bool, compact: bool
+) -> str:
+    if not activations:
+        return ""
+    lines = [f"### Flag activations ({len(activations)})", ""]
+    if not compact:
+        lines += [*gantt(activations, windows, default_window), ""]
+    lines += [
+        "| Flag | Change | Takes effect (UTC) | In the window | Where | Format |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for activation in activations:
+        change = activation.change + (f": {activation.detail}" if activation.detail else "")
+        inside = "✅ yes" if activation.in_window else "❌ no"
+        lines.append(
+            f"| {code(activation.flag)} | {cell(change)} | {_when(activation.at)} | {inside} "
+            f"| {_location(activation.path, activation.line, 60 if compact else None)} | {cell(activation.format)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _override(verdict: Verdict) -> str:
+    override: Override | None = verdict.override
+    waived = verdict.waived
+    if override is None and not waived:
+        return ""
+    lines = ["### Override", ""]
+    if override is not None:
+        decision = "✅ accepted" if override.accepted else "❌ rejected"
+        lines += [
+            "| Label | Actor | Role | Decision | Reason |",
+            "| --- | --- | --- | --- | --- |",
+            f"| {code(override.label)} | {code(override.actor) if override.actor else 'unknown'} "
+            f"| {cell(override.role or 'unknown')} | {decision} | {cell(override.reason)} |",
+            "",
+        ]
+    if waived:
+        noun = "finding" if len(waived) == 1 else "findings"
+        lines.append(f"Waived: {len(waived)} blocking {noun}, each marked in the table above:")
+        lines.append("")
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in waived:
+            by_rule.setdefault(finding.rule, []).append(finding)
+        for rule, findings in by_rule.items():
+            lines.append(f"- {code(rule)}: {len(findings)}")
+    else:
+        lines.append("Nothing was waived.")
+    return "\n".join(lines) + "\n"
+
+
+# --- the picture -------------------------------------------------------------------------------------
+
+
+def gantt(activations: Sequence[Activation], windows: Sequence[Window], default_window: bool) -> list[str]:
+    """A Mermaid gantt chart: the window's openings as bars, each activation as a milestone.
+
+    Activations outside the window are `crit` (red). Names are reduced to characters Mermaid's
+    gantt grammar takes literally, so a flag name can never break or inject into the diagram.
+    """
+    shown = list(activations)[:MAX_CHART_ACTIVATIONS]
+    window_title = "Golden window (default policy, UTC)" if default_window else "Golden window (UTC)"
+    lines = [
+        "```mermaid",
+        "gantt",
+        "    title Flag activations against the golden window (UTC)",
+        "    dateFormat YYYY-MM-DD HH:mm",
+        "    axisFormat %a %d %H:%M",
+        "    todayMarker off",
+        f"    section {window_title}",
+    ]
+    for number, window in enumerate(sorted(windows, key=lambda w: w.start)[:MAX_CHART_WINDOWS], start=1):
+        start, end = window.start.astimezone(UTC), window.end.astimezone(UTC)
+        name = f"open {start:%a %d %b} {start:%H:%M}-{end:%H:%M}"
+        lines.append(f"    {mermaid_text(name)} :active, w{number}, {_chart_time(start)}, {_chart_time(end)}")
+    lines.append("    section Activations")
+    for number, activation in enumerate(shown, start=1):
+        tags = "milestone" if activation.in_window else "crit, milestone"
+        name = f"flag {activation.flag} {activation.change}"
+        lines.append(f"    {mermaid_text(name)} :{tags}, a{number}, {_chart_time(activation.at)}, 0m")
+    lines.append("```")
+    if len(activations) > len(shown):
+        lines += ["", f"The chart shows the first {len(shown)} of {len(activations)} activations; the table lists all."]
+    return lines
+
+
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+
+
+def mermaid_text(text: str, limit: int = 60) -> str:
+    """Text safe as a gantt task or section name: no `:`, `;`, `#`, `%`, quotes, HTML or newlines."""
+    safe = _MERMAID_UNSAFE.sub("_", text).strip()
+    safe = re.sub(r"\s+", " ", safe)[:limit].strip()
+    return safe or "_"
+
+
+def _chart_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _chart_windows(activations: Iterable[Activation]) -> list[Window]:
+    """The default policy's openings (10:00-13:00 UTC, Mon-Fri) on each activation's day, and the
+    next opening after each activation that falls outside."""
+    days: set[datetime] = set()
+    for activation in activations:
+        at = activation.at.astimezone(UTC)
+        day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+        if day.weekday() < 5:
+            days.add(day)
+        if not activation.in_window:
+            candidate = day
+            while candidate.weekday() >= 5 or candidate + timedelta(hours=13) <= at:
+                candidate += timedelta(days=1)
+            days.add(candidate)
+    return [Window(day + timedelta(hours=10), day + timedelta(hours=13)) for day in sorted(days)]
+
+
+# --- escaping ----------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def cell(text: str) -> str:
+    """Text as one GitHub-flavoured Markdown table cell: literal, on one line, no HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return text.replace("\n", "<br>")
+
+
+def code(text: str) -> str:
+    """Text as an inline code span in a table cell, or escaped text when a code span cannot hold it."""
+    if "`" in text or "\n" in text or "\r" in text or not text.strip():
+        return cell(text)
+    # In a GFM table a pipe must be escaped even inside a code span; the table parser removes the `\`.
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def shorten(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    if limit == 0:
+        return "…" if text else ""
+    return text[: limit - 1].rstrip() + "…"
+
+
+def _location(path: str | None, line: int | None, limit: int | None) -> str:
+    if not path:
+        return "(the change)"
+    if limit is not None and len(path) > limit:
+        path = "…" + path[-(limit - 1) :]
+    return code(f"{path}:{line}" if line else path)
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%a %Y-%m-%d %H:%M:%S UTC")
+
+
+def _cut_rows(text: str, budget: int, total: int) -> str:
+    """The last resort when even one short row per finding exceeds the budget: keep the rows that
+    fit and say plainly how many are missing, never drop them silently."""
+    lines = text.split("\n")
+    note_size = 400
+    kept: list[str] = []
+    used = 0
+    shown = 0
+    in_findings = False
+    for line in lines:
+        if line.startswith("### Findings"):
+            in_findings = True
+        elif line.startswith("### "):
+            in_findings = False
+        is_row = in_findings and line.startswith("| ") and not line.startswith(("| Severity", "| ---"))
+        if used + _size(line) + 1 > budget - note_size:
+            if is_row:
+                continue
+            break
+        kept.append(line)
+        used += _size(line) + 1
+        shown += is_row
+    missing = total - shown
+    kept += [
+        "",
+        f"> [!WARNING]\n> {missing} of {total} findings did not fit in GitHub's size limit and are not listed "
+        "here; `gate check --format json` lists every one.",
+        "",
+    ]
+    return "\n".join(kept)
