@@ -40,6 +40,8 @@ class ChosenPolicy:
 
 def resolve_refs(git: Git, refs: Refs) -> tuple[str, str]:
     head = git.resolve(refs.head)
+    if refs.base == git.empty_tree:  # judged against nothing, e.g. when the clone lacks the base commit
+        return git.empty_tree, head
     base = git.resolve(refs.base) if refs.base else git.default_base(head)
     return base, head
 
@@ -97,10 +99,13 @@ def build_context(
     event: str | None = None,
     base_tree: Tree | None = None,
     head_tree: Tree | None = None,
+    files: tuple[ChangedFile, ...] | None = None,
 ) -> Context:
+    """`files`, when given, is the list of changed files (e.g. from the GitHub API) instead of git's diff."""
     base_tree = base_tree or git.tree(base)
     head_tree = head_tree or git.tree(head)
-    files = tuple(f for f in git.diff(base, head) if not matches_any(f.path, policy.ignore))
+    changed = git.diff(base, head) if files is None else files
+    files = tuple(f for f in changed if not matches_any(f.path, policy.ignore))
     return Context(
         base=base,
         head=head,

@@ -9,7 +9,7 @@ from pathlib import Path
 from gate.adapters.git import Git
 from gate.context import Refs, build_context, choose_policy, resolve_refs
 from gate.engine import evaluate
-from gate.models import Context, Override, PullRequest, Verdict
+from gate.models import ChangedFile, Context, Override, PullRequest, Verdict
 from gate.policy import Policy
 
 
@@ -45,6 +45,7 @@ def judge_change(
     pull_request: PullRequest | None = None,
     event: str | None = None,
     simulate_labels: bool = True,
+    files: tuple[ChangedFile, ...] | None = None,
 ) -> Judgement:
     base, head = resolve_refs(git, refs)
     base_tree, head_tree = git.tree(base), git.tree(head)
@@ -61,6 +62,7 @@ def judge_change(
         event=event,
         base_tree=base_tree,
         head_tree=head_tree,
+        files=files,
     )
     if override is None and simulate_labels:
         override = simulated_override(labels, chosen.policy)
