@@ -225,7 +225,7 @@ def gantt(activations: Sequence[Activation], windows: Sequence[Window], default_
     ]
     for number, window in enumerate(sorted(windows, key=lambda w: w.start)[:MAX_CHART_WINDOWS], start=1):
         start, end = window.start.astimezone(UTC), window.end.astimezone(UTC)
-        name = f"open {start:%a %d %b} {start:%H:%M}-{end:%H:%M}"
+        name = f"open {start:%a %d %b} {start:%H.%M}-{end:%H.%M}"
         lines.append(f"    {mermaid_text(name)} :active, w{number}, {_chart_time(start)}, {_chart_time(end)}")
     lines.append("    section Activations")
     for number, activation in enumerate(shown, start=1):
