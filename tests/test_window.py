@@ -1,0 +1,198 @@
+"""The window's arithmetic: table cases for the seed's window, then properties against a minute scan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gate.window import Freeze, Window, describe_days, make_window, parse_hhmm, parse_weekday
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+SEED = make_window("10:00", "13:00", "UTC", WEEKDAYS)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.mark.parametrize(
+    ("moment", "inside", "next_opening"),
+    [
+        pytest.param("2026-11-30T11:00:00Z", True, "2026-11-30T11:00:00Z", id="monday-11-inside"),
+        pytest.param("2026-11-30T10:00:00Z", True, "2026-11-30T10:00:00Z", id="opening-minute-inside"),
+        pytest.param("2026-11-30T12:59:59Z", True, "2026-11-30T12:59:59Z", id="last-second-inside"),
+        pytest.param("2026-11-30T13:00:00Z", False, "2026-12-01T10:00:00Z", id="closing-time-outside"),
+        pytest.param("2026-11-30T14:00:00Z", False, "2026-12-01T10:00:00Z", id="afternoon-next-morning"),
+        pytest.param("2026-11-30T09:59:00Z", False, "2026-11-30T10:00:00Z", id="early-same-morning"),
+        pytest.param("2026-11-28T11:00:00Z", False, "2026-11-30T10:00:00Z", id="saturday-to-monday"),
+        pytest.param("2026-12-04T13:00:00Z", False, "2026-12-07T10:00:00Z", id="friday-close-to-monday"),
+        pytest.param("2026-11-30T12:00:00+01:00", True, "2026-11-30T11:00:00Z", id="offset-input"),
+    ],
+)
+def test_seed_window(moment: str, inside: bool, next_opening: str) -> None:
+    assert SEED.contains(at(moment)) is inside
+    assert SEED.next_opening(at(moment)) == at(next_opening)
+    assert (SEED.why_outside(at(moment)) is None) is inside
+
+
+@pytest.mark.parametrize(
+    ("moment", "fragment"),
+    [
+        pytest.param("2026-11-30T14:00:00Z", "14:00 UTC is at or after the window closes", id="hours-late"),
+        pytest.param("2026-11-30T08:15:00Z", "08:15 UTC is before the window opens", id="hours-early"),
+        pytest.param("2026-11-28T11:00:00Z", "Saturday is not a window day", id="weekday"),
+        pytest.param("2026-12-24T11:00:00Z", "freeze \u201cyear-end freeze\u201d", id="freeze-by-reason"),
+    ],
+)
+def test_why_outside_names_the_reason(moment: str, fragment: str) -> None:
+    window = make_window(
+        "10:00", "13:00", "UTC", WEEKDAYS,
+        [Freeze(at("2026-12-20T00:00:00Z"), at("2027-01-04T00:00:00Z"), "year-end freeze")],
+    )
+    reason = window.why_outside(at(moment))
+    assert reason is not None and fragment in reason
+
+
+def test_a_freeze_pushes_the_next_opening_past_it() -> None:
+    window = make_window(
+        "10:00", "13:00", "UTC", WEEKDAYS,
+        [Freeze(at("2026-12-20T00:00:00Z"), at("2027-01-04T11:30:00Z"), "year-end")],
+    )
+    assert window.next_opening(at("2026-12-22T11:00:00Z")) == at("2027-01-04T11:30:00Z")
+
+
+def test_madrid_window_follows_the_local_clock_across_dst() -> None:
+    madrid = make_window("10:00", "13:00", "Europe/Madrid", WEEKDAYS)
+    # Winter: 10:00 local is 09:00 UTC; summer: 08:00 UTC.
+    assert madrid.next_opening(at("2026-03-27T20:00:00Z")) == at("2026-03-30T08:00:00Z")
+    assert madrid.next_opening(at("2026-10-23T20:00:00Z")) == at("2026-10-26T09:00:00Z")
+
+
+def test_a_window_hour_the_spring_forward_skips_opens_when_the_clock_lands() -> None:
+    window = make_window("02:30", "04:00", "Europe/Madrid", ["sunday"])
+    assert window.next_opening(at("2026-03-29T00:00:00Z")) == at("2026-03-29T01:00:00Z")
+
+
+def test_a_repeated_hour_is_inside_both_times() -> None:
+    window = make_window("02:00", "02:30", "Europe/Madrid", ["sunday"])
+    assert window.contains(at("2026-10-25T00:10:00Z"))  # 02:10 CEST
+    assert window.contains(at("2026-10-25T01:10:00Z"))  # 02:10 CET
+    assert window.next_opening(at("2026-10-25T00:45:00Z")) == at("2026-10-25T01:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        pytest.param(lambda: parse_hhmm("25:00"), "not a time of day", id="bad-hour"),
+        pytest.param(lambda: parse_hhmm("10"), "not a time of day", id="no-minutes"),
+        pytest.param(lambda: parse_weekday("funday"), "not a weekday", id="bad-day"),
+        pytest.param(lambda: make_window("10:00", "13:00", "Mars/Olympus", WEEKDAYS), "IANA", id="bad-zone"),
+        pytest.param(lambda: make_window("13:00", "10:00", "UTC", WEEKDAYS), "before its end", id="reversed"),
+        pytest.param(lambda: make_window("10:00", "13:00", "UTC", []), "at least one day", id="no-days"),
+    ],
+)
+def test_bad_window_text_is_a_readable_error(call: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_naive_moments_are_refused() -> None:
+    with pytest.raises(ValueError, match="offset"):
+        SEED.contains(datetime(2026, 11, 30, 11))
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [([0, 1, 2, 3, 4], "Monday\u2013Friday"), ([0, 2], "Monday, Wednesday"), ([5, 6], "Saturday, Sunday")],
+)
+def test_describe_days(days: list[int], text: str) -> None:
+    assert describe_days(days) == text
+
+
+# Property tests: the analytic answers agree with a brute-force scan, minute by minute.
+
+ZONES = ["UTC", "Europe/Madrid", "America/Argentina/Buenos_Aires", "America/Guayaquil", "America/New_York"]
+# Moments near real clock changes of those zones (Madrid yearly; Buenos Aires 2007-2009; Guayaquil
+# 1992-1993; New York yearly), so the scan crosses them often.
+CLOCK_CHANGES = [
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),
+    datetime(2007, 12, 30, 3, tzinfo=UTC),
+    datetime(2008, 3, 16, 2, tzinfo=UTC),
+    datetime(2008, 10, 19, 3, tzinfo=UTC),
+    datetime(1992, 11, 28, 5, tzinfo=UTC),
+    datetime(1993, 2, 5, 4, tzinfo=UTC),
+    datetime(2026, 3, 8, 7, tzinfo=UTC),
+    datetime(2026, 11, 1, 6, tzinfo=UTC),
+]
+SCAN_LIMIT = timedelta(days=9)
+
+minutes_of_day = st.integers(min_value=0, max_value=24 * 60 - 1)
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> Window:
+    first, second = draw(minutes_of_day), draw(minutes_of_day)
+    if first == second:
+        second = (first + 1) % (24 * 60)
+    low, high = sorted((first, second))
+    days = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    anchor = draw(st.sampled_from(CLOCK_CHANGES))
+    freezes = []
+    for _ in range(draw(st.integers(0, 2))):
+        start = anchor + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 6 * 24 * 60)))
+        length = timedelta(minutes=draw(st.integers(1, 3 * 24 * 60)))
+        freezes.append(Freeze(start, start + length, "freeze"))
+    return Window(
+        start=time(low // 60, low % 60),
+        end=time(high // 60, high % 60),
+        zone=ZoneInfo(draw(st.sampled_from(ZONES))),
+        days=days,
+        freezes=tuple(freezes),
+    )
+
+
+@st.composite
+def moments(draw: st.DrawFn) -> datetime:
+    anchor = draw(st.sampled_from(CLOCK_CHANGES))
+    return anchor + timedelta(minutes=draw(st.integers(-2 * 24 * 60, 2 * 24 * 60)))
+
+
+def brute_force_contains(window: Window, moment: datetime) -> bool:
+    wall = moment.astimezone(window.zone)
+    minute = wall.hour * 60 + wall.minute
+    start = window.start.hour * 60 + window.start.minute
+    end = window.end.hour * 60 + window.end.minute
+    frozen = any(f.start <= moment < f.end for f in window.freezes)
+    return wall.weekday() in window.days and start <= minute < end and not frozen
+
+
+def brute_force_next(window: Window, moment: datetime) -> datetime | None:
+    probe = moment
+    while probe - moment <= SCAN_LIMIT:
+        if brute_force_contains(window, probe):
+            return probe
+        probe += timedelta(minutes=1)
+    return None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(window=windows(), moment=moments())
+def test_membership_agrees_with_the_definition(window: Window, moment: datetime) -> None:
+    assert window.contains(moment) == brute_force_contains(window, moment)
+    assert (window.why_outside(moment) is None) == window.contains(moment)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(window=windows(), moment=moments())
+def test_next_opening_agrees_with_a_minute_scan(window: Window, moment: datetime) -> None:
+    expected = brute_force_next(window, moment)
+    found = window.next_opening(moment)
+    if expected is None:
+        assert found is None or found - moment > SCAN_LIMIT
+    else:
+        assert found == expected
