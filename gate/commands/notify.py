@@ -1,11 +1,109 @@
-"""`gate notify`: not implemented yet."""
+"""`gate notify`: judge the change and publish the deployment notice to SNS.
+
+Exit codes: 0 when the notice was published (or printed with --dry-run), whatever the verdict: the
+deployment has happened and the notice reports it. 2 when the notice could not be published
+(`ExternalError`): one line on stderr says why, and the full notice goes to stdout so nothing is
+lost. A missing topic without --dry-run is a usage error (2).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
-from gate.errors import UsageError
+from gate.errors import EXIT_PASS, ExternalError, UsageError
+from gate.notice import SnsMessage
+
+TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
+_REMOTE = re.compile(r"(?:github\.com|[^/:@]+)[:/]([^/:]+/[^/]+?)(?:\.git)?/?$")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("notify is not available in this version of gate")
+    from gate.adapters.git import Git
+    from gate.cli import now_from
+    from gate.context import Refs
+    from gate.notice import NoticeError
+    from gate.pipeline import judge_change
+    from gate.publish import prepare_message, publish_deployment_notice
+
+    topic_arn = args.topic_arn or os.environ.get(TOPIC_ENV) or None
+    if topic_arn is None and not args.dry_run:
+        raise UsageError(f"notify: no SNS topic: pass --topic-arn or set {TOPIC_ENV} (or use --dry-run)")
+    now = now_from(args)
+    with Git(args.repo) as git:
+        judgement = judge_change(
+            git,
+            Refs(base=args.base, head=args.head),
+            now,
+            policy_path=args.policy,
+            repository=repository_name(args.repo),
+            event="push",
+        )
+    if args.dry_run:
+        try:
+            message = prepare_message(judgement, topic_arn=topic_arn)
+        except NoticeError as exc:
+            raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
+        sys.stdout.write(dry_run_text(message, topic_arn))
+        return EXIT_PASS
+    assert topic_arn is not None
+    outcome = publish_deployment_notice(
+        judgement, topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url
+    )
+    if not outcome.published:
+        sys.stdout.write(outcome.rendered)
+        sys.stdout.flush()
+        raise ExternalError(f"notify: the deployment notice was not published: {outcome.error}")
+    print(f"gate: deployment notice published to {topic_arn} (message id {outcome.message_id})", file=sys.stderr)
+    return EXIT_PASS
+
+
+def dry_run_text(message: SnsMessage, topic_arn: str | None) -> str:
+    """Every message a publish would send, each under a header line, then the envelope."""
+    envelope = {
+        "TopicArn": topic_arn,
+        "Subject": message.subject,
+        "MessageStructure": message.structure,
+        "MessageAttributes": dict(message.attributes),
+        "MessageGroupId": message.group_id,
+        "MessageDeduplicationId": message.deduplication_id,
+        "bytes": message.size,
+    }
+    sections = [
+        "--- dry run: nothing was published ---",
+        "--- chatbot custom notification (https) ---",
+        json.dumps(message.chatbot, indent=2, ensure_ascii=False),
+        "--- email and default (plain text) ---",
+        message.text.rstrip("\n"),
+        "--- json (sqs, lambda) ---",
+        json.dumps(message.document, indent=2, ensure_ascii=False),
+        "--- envelope ---",
+        json.dumps(envelope, indent=2, ensure_ascii=False),
+    ]
+    return "\n".join(sections) + "\n"
+
+
+def repository_name(repo: Path) -> str:
+    """owner/name: from GitHub Actions' environment, else the origin remote, else the folder name."""
+    from_env = os.environ.get("GITHUB_REPOSITORY")
+    if from_env:
+        return from_env
+    try:
+        remote = subprocess.run(
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        remote = ""
+    match = _REMOTE.search(remote)
+    if match:
+        return match.group(1)
+    return repo.resolve().name
