@@ -48,12 +48,11 @@ def golden_context() -> Context:
         "flags/checkout.flagd.json": "{}\n",
     }
     base = {"services/checkout/README.md": "# checkout\n", "flags/checkout.flagd.json": "{ }\n"}
-    context = make_context(
+    return make_context(
         head,
         base={**base, "services/checkout/deploy/canary.yaml": "kind: Canary # old\n"},
         pull_request=PullRequest(number=7, author="ana", title="Pay faster"),
     )
-    return context
 
 
 MISSING_RUNBOOK = Finding(
