@@ -1,0 +1,37 @@
+"""`gate check` imports nothing it does not use: no AWS or HTTP client, one reporter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import GitRepo, documented_service
+
+PROBE = """
+import json, sys
+from gate.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted(sys.modules)))
+sys.exit(0 if code in (0, 1) else code)
+"""
+
+
+def loaded_modules(tmp_path: Path, *args: str) -> set[str]:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(documented_service("services/a"))
+    repo.commit({"services/a/README.md": "# a\n\nmore\n"})
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "--repo", str(repo.path), "--output", str(tmp_path / "r"), *args],
+        capture_output=True, text=True, check=True,
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_gate_check_loads_no_network_clients(tmp_path: Path) -> None:
+    modules = loaded_modules(tmp_path, "--format", "json")
+    for heavy in ("boto3", "botocore", "httpx", "tenacity", "moto", "gate.adapters.sns", "gate.adapters.github",
+                  "gate.notice", "gate.report.markdown", "gate.report.sarif", "gate.report.text"):
+        assert heavy not in modules, f"gate check imported {heavy}"
+    assert "gate.report.json" in modules
