@@ -1,0 +1,381 @@
+"""The GitHub REST API client: httpx with timeouts, retries bounded in time, pagination by `link`.
+
+Retries (tenacity) cover what goes away by waiting: 5xx answers, 429, the secondary rate limit and
+an exhausted primary rate limit (403 with `retry-after` or `x-ratelimit-remaining: 0`), dropped
+connections and timeouts. Waits honour `retry-after`, then `x-ratelimit-reset`, else back off
+exponentially; all of them together stay within `retry_budget` seconds, so a job never hangs on
+GitHub. Other refusals are explained in one line that names the permission the token lacks.
+
+The token lives only in the HTTP client's headers: it is in no repr, message or log line.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+
+from gate import __version__
+from gate.errors import ExternalError
+
+PER_PAGE = 100
+MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
+MAX_ATTEMPTS = 5
+MAX_SINGLE_WAIT = 60.0
+
+
+class GitHubError(ExternalError):
+    """GitHub refused or failed a request; the message says what to do."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def cannot_write(self) -> bool:
+        """The token may not do this (read-only token of a fork's pull request, missing permission)."""
+        return self.status in (401, 403, 404)
+
+
+class _Transient(Exception):
+    """A failure worth retrying; `delay` is what GitHub asked us to wait, when it said."""
+
+    def __init__(self, message: str, delay: float | None, status: int | None) -> None:
+        super().__init__(message)
+        self.delay = delay
+        self.status = status
+
+
+# The job permission each endpoint needs, to explain a 401/403 in one line.
+_PERMISSIONS: tuple[tuple[str, str, str], ...] = (
+    ("GET", r"/issues/\d+/comments$", "issues: read"),
+    ("POST", r"/issues/\d+/comments$", "pull-requests: write"),
+    ("PATCH", r"/issues/comments/\d+$", "pull-requests: write"),
+    ("GET", r"/issues/\d+/(labels|events)$", "issues: read"),
+    ("GET", r"/collaborators/[^/]+/permission$", "metadata: read"),
+    ("GET", r"/commits/[^/]+/check-suites$", "checks: read"),
+    ("GET", r"/commits/[^/]+/statuses$", "statuses: read"),
+    ("POST", r"/statuses/[^/]+$", "statuses: write"),
+    ("GET", r"/pulls/\d+(/files)?$", "pull-requests: read"),
+)
+
+
+def permission_for(method: str, path: str) -> str | None:
+    for verb, pattern, permission in _PERMISSIONS:
+        if verb == method and re.search(pattern, path):
+            return permission
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PullInfo:
+    number: int
+    author: str | None
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    url: str | None
+    title: str | None
+
+
+class GitHub:
+    """One repository's slice of the REST API, with the calls gate makes."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        repository: str,
+        *,
+        timeout: float = 15.0,
+        retry_budget: float = 60.0,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.repository = repository
+        self.retry_budget = retry_budget
+        self.backoff = backoff
+        self._sleep = sleep
+        self._clock = clock
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": f"gate/{__version__}",
+        }
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=self.api_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+            transport=transport,
+        )
+        self._origin = _origin(self.api_url)
+
+    def __repr__(self) -> str:
+        return f"GitHub(api_url={self.api_url!r}, repository={self.repository!r})"
+
+    def __enter__(self) -> GitHub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- the calls gate makes -----------------------------------------------------------------
+    def _repo(self, rest: str) -> str:
+        return f"/repos/{self.repository}{rest}"
+
+    def pull(self, number: int) -> PullInfo:
+        data = self.get(self._repo(f"/pulls/{number}"))
+        return PullInfo(
+            number=number,
+            author=_login(data.get("user")),
+            head_sha=str(data["head"]["sha"]),
+            base_sha=str(data["base"]["sha"]),
+            base_ref=str(data["base"].get("ref", "")),
+            url=data.get("html_url"),
+            title=data.get("title"),
+        )
+
+    def pull_files(self, number: int) -> list[dict[str, Any]]:
+        return list(self.paginate(self._repo(f"/pulls/{number}/files")))
+
+    def labels(self, number: int) -> list[str]:
+        return [str(label["name"]) for label in self.paginate(self._repo(f"/issues/{number}/labels"))]
+
+    def latest_labeled(self, number: int, label: str) -> tuple[str | None, datetime | None]:
+        """Who applied `label` last, and when, from the issue's timeline of events."""
+        latest: tuple[datetime, int, str | None] | None = None
+        for event in self.paginate(self._repo(f"/issues/{number}/events")):
+            name = (event.get("label") or {}).get("name")
+            if event.get("event") != "labeled" or not isinstance(name, str):
+                continue
+            if name.casefold() != label.casefold():
+                continue
+            at = parse_time(event.get("created_at"))
+            if at is None:
+                continue
+            key = (at, int(event.get("id") or 0), _login(event.get("actor")))
+            if latest is None or key[:2] > latest[:2]:
+                latest = key
+        return (latest[2], latest[0]) if latest else (None, None)
+
+    def role(self, user: str) -> str | None:
+        """The user's repository role (admin, maintain, write, triage, read), None when not a collaborator."""
+        try:
+            data = self.get(self._repo(f"/collaborators/{user}/permission"))
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        role = data.get("role_name") or data.get("permission")
+        return str(role) if role else None
+
+    def first_check_suite_at(self, sha: str) -> datetime | None:
+        """When GitHub first saw the commit pushed: the earliest check suite created for it."""
+        times = [
+            at
+            for suite in self.paginate(self._repo(f"/commits/{sha}/check-suites"), key="check_suites")
+            if (at := parse_time(suite.get("created_at"))) is not None
+        ]
+        return min(times) if times else None
+
+    def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
+        """The sticky comment: the first carrying the marker, a bot's preferred over a person's."""
+        found: list[dict[str, Any]] = [
+            comment
+            for comment in self.paginate(self._repo(f"/issues/{number}/comments"))
+            if marker in str(comment.get("body") or "")
+        ]
+        bots = [c for c in found if (c.get("user") or {}).get("type") == "Bot"]
+        chosen = bots or found
+        return chosen[0] if chosen else None
+
+    def create_comment(self, number: int, body: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.post(self._repo(f"/issues/{number}/comments"), {"body": body})
+        return result
+
+    def update_comment(self, comment_id: int, body: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.request(
+            "PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body}
+        ).json()
+        return result
+
+    def statuses(self, sha: str) -> list[dict[str, Any]]:
+        return list(self.paginate(self._repo(f"/commits/{sha}/statuses")))
+
+    def create_status(self, sha: str, *, state: str, context: str, description: str) -> None:
+        body = {"state": state, "context": context, "description": description[:140]}
+        self.post(self._repo(f"/statuses/{sha}"), body)
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        return self.request("GET", path, params=params).json()
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        return self.request("POST", path, json=body).json()
+
+    def paginate(
+        self, path: str, params: Mapping[str, str | int] | None = None, key: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list endpoint, page by page along the `link: <…>; rel="next"` header."""
+        url: str | None = path
+        query: Mapping[str, str | int] | None = {"per_page": PER_PAGE, **(params or {})}
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return
+            response = self.request("GET", url, params=query)
+            data = response.json()
+            items = data.get(key, []) if key is not None and isinstance(data, dict) else data
+            if not isinstance(items, list):
+                raise GitHubError(f"GitHub answered GET {_path(url)} with an unexpected shape (not a list)")
+            yield from (item for item in items if isinstance(item, dict))
+            url = response.links.get("next", {}).get("url")
+            query = None  # the next link carries the query
+            if url is not None and _origin(url) != self._origin:
+                # Never send the token to another host, whatever the header says.
+                raise GitHubError(f"GitHub's next-page link points outside {self._origin}; gate stopped there")
+        raise GitHubError(f"GET {_path(path)}: more than {MAX_PAGES} pages; gate stopped there")
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Transient),
+            wait=self._wait,
+            stop=self._stop,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            response: httpx.Response = retrying(self._send, method, path, params, json)
+        except _Transient as exc:
+            raise GitHubError(str(exc), exc.status) from None
+        return response
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        json: Mapping[str, Any] | None,
+    ) -> httpx.Response:
+        where = f"{method} {_path(path)}"
+        try:
+            response = self._http.request(method, path, params=params, json=json)
+        except httpx.TimeoutException:
+            raise _Transient(f"GitHub did not answer {where} in time", None, None) from None
+        except httpx.TransportError as exc:
+            raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {exc}", None, None) from None
+        status = response.status_code
+        if status < 400:
+            return response
+        delay = self._asked_delay(response)
+        limited = response.headers.get("x-ratelimit-remaining") == "0"
+        if status >= 500 or status == 429 or (status == 403 and (delay is not None or limited)):
+            reason = "rate limited" if status in (403, 429) else "failed"
+            raise _Transient(f"GitHub {reason} {where} ({status} {_message(response)})", delay, status)
+        raise GitHubError(explain(method, _path(path), response), status)
+
+    def _asked_delay(self, response: httpx.Response) -> float | None:
+        """Seconds GitHub asked us to wait: `retry-after`, else until `x-ratelimit-reset`."""
+        retry_after = response.headers.get("retry-after")
+        if retry_after is not None:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                try:
+                    return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self._clock())
+                except (TypeError, ValueError):
+                    return None
+        if response.headers.get("x-ratelimit-remaining") == "0":
+            try:
+                return max(0.0, float(response.headers["x-ratelimit-reset"]) - self._clock() + 1)
+            except (KeyError, ValueError):
+                return None
+        return None
+
+    def _next_wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, _Transient) and error.delay is not None:
+            return float(error.delay)
+        return min(MAX_SINGLE_WAIT, self.backoff * float(2 ** (state.attempt_number - 1)))
+
+    def _wait(self, state: RetryCallState) -> float:
+        return self._next_wait(state)
+
+    def _stop(self, state: RetryCallState) -> bool:
+        spent = max(state.seconds_since_start or 0.0, state.idle_for)
+        return state.attempt_number >= MAX_ATTEMPTS or spent + self._next_wait(state) > self.retry_budget
+
+
+def explain(method: str, path: str, response: httpx.Response) -> str:
+    """One line: what GitHub refused, and what the user can do about it."""
+    status = response.status_code
+    what = f"GitHub refused {method} {path} ({status} {_message(response)})"
+    if status == 401:
+        return f"{what}: the token is missing, invalid or expired; pass a valid `github-token` input"
+    if status == 403:
+        permission = permission_for(method, path)
+        lacks = f"the token lacks `{permission}`" if permission else "the token lacks a permission this call needs"
+        return (
+            f"{what}: {lacks}; grant it in the job's `permissions:` "
+            "(pull requests from forks get a read-only token)"
+        )
+    if status == 404:
+        return f"{what}: not found, or the token cannot see this repository"
+    return what
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    message = data.get("message") if isinstance(data, dict) else None
+    return f"{response.reason_phrase}: {message}" if message else response.reason_phrase
+
+
+def _login(user: object) -> str | None:
+    if isinstance(user, dict) and isinstance(user.get("login"), str):
+        return str(user["login"])
+    return None
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _path(url: str) -> str:
+    """The path of a URL or path, without the query (which never holds a secret, but is noise)."""
+    return urlsplit(url).path or url
