@@ -145,7 +145,7 @@ def test_at_most_limit_annotations_per_level_and_the_rest_summed_up(
     summary = [line for line in lines if not line.startswith("::")]
     assert summary == expected_summary
     # Nothing is dropped silently: annotated plus summed up is every finding.
-    summed = sum(int(re.match(r"(\d+) more", line).group(1)) for line in summary)  # type: ignore[union-attr]
+    summed = sum(int(re.findall(r"^(\d+) more", line)[0]) for line in summary)
     assert len(lines) - len(summary) + summed == len(findings)
 
 
