@@ -145,8 +145,8 @@ def judge_canary(canary: Document, options: Options, max_interval: float) -> Ite
     yield from _judge_threshold(report, analysis, options)
     yield from _judge_interval(report, analysis, options, max_interval)
     if _is_progressive(analysis):
-        yield from _judge_weights(report, analysis, options)
-    yield from _judge_metrics(report, analysis, analysis_key, options)
+        yield from _judge_weights(report, analysis, spec.line_of(analysis_key), options)
+    yield from _judge_metrics(report, analysis, analysis_key, spec.line_of(analysis_key), options)
 
 
 def _judge_spec_fields(report: _Reporter, spec: YMap, options: Options) -> Iterator[Finding]:
@@ -220,7 +220,7 @@ def _is_progressive(analysis: YMap) -> bool:
     return not (iterations is not None and iterations > 0)
 
 
-def _judge_weights(report: _Reporter, analysis: YMap, options: Options) -> Iterator[Finding]:
+def _judge_weights(report: _Reporter, analysis: YMap, analysis_line: int, options: Options) -> Iterator[Finding]:
     bound_step, bound_max = options.max_step_weight, options.max_weight
     steps = analysis.get("stepWeights")
     if isinstance(steps, YList) and steps:
@@ -243,7 +243,7 @@ def _judge_weights(report: _Reporter, analysis: YMap, options: Options) -> Itera
             )
     else:
         yield report.error(
-            analysis.line,
+            analysis_line,
             "a progressive canary with neither stepWeight nor stepWeights: Flagger has no traffic step to take",
             f"add `stepWeight: {_fmt(bound_step)}` (or `stepWeights`), or `iterations` for A/B or blue/green",
         )
@@ -258,7 +258,7 @@ def _judge_weights(report: _Reporter, analysis: YMap, options: Options) -> Itera
             )
             return
     else:
-        weight, line = DEFAULT_MAX_WEIGHT, analysis.line
+        weight, line = DEFAULT_MAX_WEIGHT, analysis_line
     if weight > bound_max:
         found = f"analysis.maxWeight is {_fmt(weight)}" if "maxWeight" in analysis else "maxWeight is unset (100)"
         yield report.error(
@@ -311,7 +311,9 @@ class _Bound:
     described: str  # how it is written, e.g. "request-success-rate thresholdRange.min 95"
 
 
-def _judge_metrics(report: _Reporter, analysis: YMap, analysis_key: str, options: Options) -> Iterator[Finding]:
+def _judge_metrics(
+    report: _Reporter, analysis: YMap, analysis_key: str, analysis_line: int, options: Options
+) -> Iterator[Finding]:
     metrics = analysis.get("metrics")
     bounds: list[_Bound] = []
     unmapped: list[str] = []
@@ -330,7 +332,7 @@ def _judge_metrics(report: _Reporter, analysis: YMap, analysis_key: str, options
                     f"map its template in `checks.{ID}.metric_templates` with a kind and unit, e.g. "
                     "`{kind: error-rate, unit: percent}`, so gate can judge its bound",
                 )
-    where = metrics.line if isinstance(metrics, YList) else analysis.line
+    where = analysis.line_of("metrics") if "metrics" in analysis else analysis_line
     hint = f"; unmapped metrics: {', '.join(unmapped)}" if unmapped else ""
     yield from _require(
         report,
