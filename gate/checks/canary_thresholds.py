@@ -137,7 +137,7 @@ def judge_canary(canary: Document, options: Options, max_interval: float) -> Ite
     analysis = spec.get(analysis_key)
     if not isinstance(analysis, YMap):
         yield report.error(
-            spec.line_of("analysis") if "analysis" in spec else spec.line,
+            spec.line_of("analysis") if "analysis" in spec else canary.data.line_of("spec"),
             "has no analysis: Flagger cannot judge the new version or roll it back",
             "add `spec.analysis` with interval, threshold, traffic steps and success-rate and latency metrics",
         )
