@@ -1,0 +1,107 @@
+"""The Actions environment: inputs, outputs with safe delimiters, the capped summary, the token."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gate.adapters import actions
+from gate.adapters.actions import ActionSettings, append_summary, input_value, output_block, write_outputs
+from gate.errors import UsageError
+
+BASE_ENV = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo-org/octo-repo"}
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param({"INPUT_GITHUB-TOKEN": "t1"}, "t1", id="hyphen-kept-as-the-runner-passes-it"),
+        pytest.param({"INPUT_GITHUB_TOKEN": "t2"}, "t2", id="underscore-spelling"),
+        pytest.param({"INPUT_GITHUB-TOKEN": "  ", "INPUT_GITHUB_TOKEN": "t3"}, "t3", id="blank-falls-through"),
+        pytest.param({}, "", id="unset"),
+    ],
+)
+def test_input_names(env: dict[str, str], expected: str) -> None:
+    assert input_value(env, "github-token") == expected
+
+
+def test_input_with_spaces() -> None:
+    assert input_value({"INPUT_MY_INPUT": "x"}, "my input") == "x"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("True", True), ("TRUE", True), ("false", False), ("FALSE", False), ("", True)],
+)
+def test_boolean_inputs(value: str, expected: bool) -> None:
+    assert ActionSettings.from_env({**BASE_ENV, "INPUT_COMMENT": value}).comment is expected
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "on", "nope"])
+def test_a_bad_boolean_is_a_usage_error(value: str) -> None:
+    with pytest.raises(UsageError, match=f"input comment: '{value}' is not a boolean"):
+        ActionSettings.from_env({**BASE_ENV, "INPUT_COMMENT": value})
+
+
+def test_settings_defaults_and_secret() -> None:
+    settings = ActionSettings.from_env({**BASE_ENV, "INPUT_GITHUB-TOKEN": "ghs_secret123", "INPUT_POLICY": "p.yaml"})
+    assert settings.workspace == Path("/github/workspace")
+    assert settings.api_url == "https://api.github.com"
+    assert settings.policy == Path("/github/workspace/p.yaml")
+    assert (settings.comment, settings.notify, settings.fail_on_notice_error) == (True, True, False)
+    assert settings.token == "ghs_secret123"
+    assert "ghs_secret123" not in repr(settings)
+    assert "ghs_secret123" not in str(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        pytest.param({"GITHUB_REPOSITORY": "o/r"}, "GITHUB_EVENT_NAME is not set", id="no-event"),
+        pytest.param({"GITHUB_EVENT_NAME": "push", "GITHUB_REPOSITORY": "nope"}, "not owner/name", id="bad-repo"),
+    ],
+)
+def test_missing_environment(env: dict[str, str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        ActionSettings.from_env(env)
+
+
+def test_outputs_use_a_random_delimiter_the_value_cannot_end(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    hostile = "line one\nghadelimiter_x\nverdict<<EOF\npass\nEOF"
+    write_outputs(output, {"verdict": "fail", "report": hostile})
+    text = output.read_text()
+    blocks = re.findall(r"^(\w+)<<(ghadelimiter_[0-9a-f]{32})\n(.*?)\n\2\n", text, flags=re.S | re.M)
+    assert [(name, value) for name, _, value in blocks] == [("verdict", "fail"), ("report", hostile)]
+    assert blocks[0][1] != blocks[1][1]
+
+
+def test_an_output_name_cannot_smuggle_another() -> None:
+    with pytest.raises(ValueError, match="invalid output name"):
+        output_block("a\nb", "x")
+
+
+def test_summary_is_appended_and_capped(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("x" * 100 + "\n")
+    report = "".join(f"| row {i} | é |\n" for i in range(1000))
+    append_summary(summary, report, limit=2000)
+    data = summary.read_bytes()
+    assert len(data) <= 2000
+    assert data.startswith(b"x" * 100)
+    assert b"gate cut this summary here" in data
+    assert data.decode("utf-8")  # never cut inside a character
+
+
+def test_summary_under_the_cap_is_kept_whole(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    append_summary(summary, "## gate: pass")
+    assert summary.read_text() == "## gate: pass\n"
+    assert append_summary(None, "x") is False
+
+
+def test_mask_and_commands_are_escaped() -> None:
+    assert actions.add_mask("a%b\nc") == "::add-mask::a%25b%0Ac"
+    assert actions.notice("50% done\nnext", title="gate: x") == "::notice title=gate%3A x::50%25 done%0Anext"

@@ -1,0 +1,175 @@
+"""The GitHub client against the fake API on loopback: pagination, retries, explanations, secrecy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fake_github import FakeGitHub
+
+from gate.adapters.github import GitHub, GitHubError
+
+TOKEN = "ghs_FAKEtoken0123456789abcdefABCDEF"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = FakeGitHub(token=TOKEN).start()
+    server.add_pull(5, author="ana", head_sha="a" * 40, base_sha="b" * 40)
+    yield server
+    server.stop()
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def client(fake: FakeGitHub, sleeps: Sleeps | None = None, **kwargs: object) -> GitHub:
+    return GitHub(fake.url, TOKEN, fake.repository, sleep=sleeps if sleeps is not None else Sleeps(),
+                  backoff=0.01, **kwargs)  # type: ignore[arg-type]
+
+
+def test_follows_link_headers_across_pages(fake: FakeGitHub) -> None:
+    fake.page_size = 100
+    for i in range(250):
+        fake.label(5, f"l{i}", actor="bob", at=f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}Z")
+    with client(fake) as github:
+        events = list(github.paginate(f"/repos/{fake.repository}/issues/5/events"))
+    assert len(events) == 250
+    pages = fake.calls("GET", "/issues/5/events")
+    assert [r.query.get("page", ["1"])[0] for r in pages] == ["1", "2", "3"]
+    assert pages[0].query["per_page"] == ["100"]
+
+
+def test_latest_labeled_event_wins_and_other_labels_are_ignored(fake: FakeGitHub) -> None:
+    fake.page_size = 2
+    fake.label(5, "gate/override", actor="ana", at="2026-11-30T09:00:00Z")
+    fake.unlabel(5, "gate/override", actor="ana", at="2026-11-30T09:05:00Z")
+    fake.label(5, "bug", actor="eve", at="2026-11-30T11:00:00Z")
+    fake.label(5, "Gate/Override", actor="maria", at="2026-11-30T10:00:00Z")
+    with client(fake) as github:
+        actor, at = github.latest_labeled(5, "gate/override")
+    assert (actor, at) == ("maria", datetime(2026, 11, 30, 10, tzinfo=UTC))
+
+
+def test_push_time_is_the_earliest_check_suite(fake: FakeGitHub) -> None:
+    fake.push("a" * 40, "2026-11-30T09:30:00Z")
+    fake.push("a" * 40, "2026-11-30T09:10:00Z")
+    with client(fake) as github:
+        assert github.first_check_suite_at("a" * 40) == datetime(2026, 11, 30, 9, 10, tzinfo=UTC)
+        assert github.first_check_suite_at("c" * 40) is None
+
+
+def test_role_of_a_non_collaborator_is_none(fake: FakeGitHub) -> None:
+    fake.roles["maria"] = "maintain"
+    with client(fake) as github:
+        assert github.role("maria") == "maintain"
+        assert github.role("stranger") is None
+
+
+def test_retries_a_502_then_succeeds(fake: FakeGitHub) -> None:
+    fake.label(5, "gate/override", actor="maria", at="2026-11-30T10:00:00Z")
+    fake.fail("GET", "/issues/5/labels", 502)
+    sleeps = Sleeps()
+    with client(fake, sleeps) as github:
+        assert github.labels(5) == ["gate/override"]
+    assert len(fake.calls("GET", "/issues/5/labels")) == 2
+    assert sleeps == [0.01]
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "waited"),
+    [
+        pytest.param(429, {"retry-after": "2"}, 2.0, id="429-retry-after"),
+        pytest.param(403, {"retry-after": "3"}, 3.0, id="secondary-rate-limit"),
+        pytest.param(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1000005"}, 6.0, id="primary-reset"),
+    ],
+)
+def test_rate_limits_wait_as_github_asks(fake: FakeGitHub, status: int, headers: dict[str, str],
+                                         waited: float) -> None:
+    fake.fail("GET", "/issues/5/labels", status, headers=headers,
+              body={"message": "You have exceeded a secondary rate limit."})
+    sleeps = Sleeps()
+    with client(fake, sleeps, clock=lambda: 1_000_000.0) as github:
+        assert github.labels(5) == []
+    assert sleeps == [waited]
+
+
+def test_gives_up_within_the_time_budget(fake: FakeGitHub) -> None:
+    fake.fail("GET", "/issues/5/labels", 429, headers={"retry-after": "3600"})
+    sleeps = Sleeps()
+    with client(fake, sleeps, retry_budget=60) as github, pytest.raises(GitHubError) as caught:
+        github.labels(5)
+    assert sleeps == []  # waiting an hour would overrun the budget: give up at once
+    assert caught.value.status == 429
+    assert "rate limited GET /repos/octo-org/octo-repo/issues/5/labels" in str(caught.value)
+
+
+def test_stops_after_a_bounded_number_of_attempts(fake: FakeGitHub) -> None:
+    fake.fail("GET", "/pulls/5", 503, times=20)
+    sleeps = Sleeps()
+    with client(fake, sleeps) as github, pytest.raises(GitHubError, match="503"):
+        github.pull(5)
+    assert len(fake.calls("GET", "/pulls/5$")) == 5
+    assert sleeps == [0.01, 0.02, 0.04, 0.08]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "permission"),
+    [
+        pytest.param("POST", "/issues/5/comments", "pull-requests: write", id="comment"),
+        pytest.param("PATCH", "/issues/comments/9", "pull-requests: write", id="update-comment"),
+        pytest.param("GET", "/issues/5/events", "issues: read", id="events"),
+        pytest.param("GET", "/commits/abc/check-suites", "checks: read", id="check-suites"),
+        pytest.param("POST", "/statuses/abc", "statuses: write", id="status"),
+        pytest.param("GET", "/pulls/5/files", "pull-requests: read", id="files"),
+    ],
+)
+def test_a_403_names_the_missing_permission(fake: FakeGitHub, method: str, path: str, permission: str) -> None:
+    fake.fail(method, path, 403, body={"message": "Resource not accessible by integration"})
+    with client(fake) as github, pytest.raises(GitHubError) as caught:
+        github.request(method, f"/repos/{fake.repository}{path}", json={} if method != "GET" else None)
+    message = str(caught.value)
+    assert f"the token lacks `{permission}`" in message
+    assert "Resource not accessible by integration" in message
+    assert "\n" not in message
+    assert caught.value.cannot_write
+
+
+def test_a_401_says_the_token_is_bad(fake: FakeGitHub) -> None:
+    with GitHub(fake.url, "wrong-token", fake.repository) as github, pytest.raises(GitHubError) as caught:
+        github.labels(5)
+    assert "token is missing, invalid or expired" in str(caught.value)
+    assert "wrong-token" not in str(caught.value)
+
+
+def test_the_token_is_sent_but_never_shown(fake: FakeGitHub) -> None:
+    fake.fail("GET", "/issues/5/labels", 500, times=10)
+    with client(fake) as github:
+        assert TOKEN not in repr(github)
+        with pytest.raises(GitHubError) as caught:
+            github.labels(5)
+    assert TOKEN not in str(caught.value)
+    assert {r.authorization for r in fake.requests} == {f"Bearer {TOKEN}"}
+
+
+def test_a_next_link_to_another_host_is_not_followed(fake: FakeGitHub) -> None:
+    fake.fail("GET", "/issues/5/labels", 200, body=[],
+              headers={"Link": '<https://evil.example/steal?page=2>; rel="next"'})
+    with client(fake) as github, pytest.raises(GitHubError, match="outside"):
+        github.labels(5)
+
+
+def test_timeouts_become_one_clear_line() -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    sleeps = Sleeps()
+    github = GitHub("https://api.github.com", TOKEN, "o/r", transport=httpx.MockTransport(hang), sleep=sleeps,
+                    backoff=0.01)
+    with pytest.raises(GitHubError, match=r"GitHub did not answer GET /repos/o/r/issues/1/labels in time"):
+        github.labels(1)
+    assert len(sleeps) == 4
