@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from helpers import make_context
+from helpers import GitRepo, make_context, run_gate
 
 from gate.models import Finding, Outcome, Severity, Verdict
 from gate.report import github
@@ -159,3 +160,16 @@ def test_the_default_limit_is_githubs_ten() -> None:
 def test_errors_come_first_whatever_the_order_of_findings() -> None:
     lines = github.workflow_commands(verdict(finding(Severity.NOTICE), finding(Severity.WARNING), finding()))
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::warning", "::notice"]
+
+
+def test_gate_check_format_github_end_to_end(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# shop\n"}, "init")
+    repo.commit({"services/payments/README.md": "# payments\n"}, "add payments")
+    result = run_gate("check", "--repo", str(repo.path), "--now", "2026-11-30T11:00:00Z", "--format", "github")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("gate: fail: 1 blocking")
+    (command,) = lines[1:]
+    assert command.startswith("::error file=services/payments,title=required-docs::new service services/payments")
+    assert "\n" not in command and "%0A%0AFix: " in command

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from helpers import MONDAY_11, make_context
+from helpers import MONDAY_11, GitRepo, make_context, run_gate
 
 from gate.models import Activation, Finding, Outcome, Override, Severity, Verdict
 from gate.report import markdown
@@ -350,3 +351,14 @@ def test_override_decision(override: Override, waived: int, row: list[str], waiv
 
 def test_no_override_no_section() -> None:
     assert "### Override" not in markdown.render(verdict(finding()), CONTEXT)
+
+
+def test_gate_check_format_markdown_end_to_end(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# shop\n"}, "init")
+    repo.commit({"services/payments/README.md": "# payments\n"}, "add payments")
+    result = run_gate("check", "--repo", str(repo.path), "--now", "2026-11-30T11:00:00Z", "--format", "markdown")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == "## ❌ gate: fail"
+    (row,) = finding_rows(result.stdout)
+    assert cells(row)[:3] == ["❌ error", "`required-docs`", "`services/payments`"]
