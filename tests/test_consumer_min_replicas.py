@@ -1,0 +1,148 @@
+"""consumer-min-replicas: critical consumers keep two replicas; others are left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import make_context
+
+from gate.checks import consumer_min_replicas
+from gate.checks.consumer_min_replicas import Options
+from gate.models import Finding
+
+DATA = Path(__file__).parent / "data" / "k8s"
+
+
+def run(files: dict[str, str], options: Options | None = None) -> list[Finding]:
+    context = make_context(head=files)
+    return [f for f in consumer_min_replicas.check(context, options or Options()) if isinstance(f, Finding)]
+
+
+def hpa(name: str, min_line: str = "  minReplicas: 1\n", api: str = "autoscaling/v2", labels: str = "",
+        target: str | None = None, metrics: str = "") -> str:
+    return (
+        f"apiVersion: {api}\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {name}\n{labels}"
+        f"spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {target or name}\n"
+        f"{min_line}  maxReplicas: 10\n{metrics}"
+    )
+
+
+def deployment(name: str, replicas: str = "  replicas: 1\n", labels: str = "") -> str:
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n{labels}spec:\n{replicas}"
+        f"  selector:\n    matchLabels: {{app: {name}}}\n"
+    )
+
+
+def test_a_payment_consumer_hpa_with_one_replica_fails_at_its_line() -> None:
+    (finding,) = run({"deploy/hpa.yaml": (DATA / "payment-consumer-hpa.yaml").read_text()})
+    assert (finding.path, finding.line) == ("deploy/hpa.yaml", 11)
+    assert "minReplicas is 1" in finding.message and "minimum of 2" in finding.message
+    assert "payment-consumer matches *-consumer" in finding.message
+    assert finding.remedy == "set `spec.minReplicas: 2` (or more)"
+
+
+def test_a_keda_sqs_scaled_object_at_zero_fails() -> None:
+    (finding,) = run({"deploy/so.yaml": (DATA / "orders-scaledobject.yaml").read_text()})
+    assert finding.line == 9
+    assert "minReplicaCount is 0" in finding.message and "queue trigger aws-sqs-queue" in finding.message
+
+
+def test_a_non_critical_hpa_with_one_replica_passes() -> None:
+    assert run({"deploy/hpa.yaml": hpa("frontend")}) == []
+
+
+CASES = [
+    # (id, files, expected lines)
+    ("hpa-v1", {"a.yaml": hpa("billing-consumer", api="autoscaling/v1")}, [10]),
+    ("hpa-v2beta1", {"a.yaml": hpa("billing-consumer", api="autoscaling/v2beta1")}, [10]),
+    ("hpa-v2beta2", {"a.yaml": hpa("billing-consumer", api="autoscaling/v2beta2")}, [10]),
+    ("hpa-min-unset-means-1", {"a.yaml": hpa("billing-consumer", min_line="")}, [5]),
+    ("hpa-min-2-passes", {"a.yaml": hpa("billing-consumer", min_line="  minReplicas: 2\n")}, []),
+    ("hpa-min-0", {"a.yaml": hpa("billing-consumer", min_line="  minReplicas: 0\n")}, [10]),
+    (
+        "hpa-critical-label",
+        {"a.yaml": hpa("ledger", labels='  labels:\n    critical: "true"\n')},
+        [12],
+    ),
+    ("hpa-critical-false-label", {"a.yaml": hpa("ledger", labels='  labels:\n    critical: "false"\n')}, []),
+    ("hpa-target-name-matches", {"a.yaml": hpa("ledger-hpa", target="ledger-consumer")}, [10]),
+    (
+        "hpa-target-deployment-labelled-critical",
+        {"a.yaml": hpa("ledger-hpa", target="ledger"), "b.yaml": deployment("ledger", labels='  labels: {critical: "true"}\n')},
+        [10],
+    ),
+    (
+        "hpa-external-sqs-metric",
+        {"a.yaml": hpa("ledger", metrics="  metrics:\n  - type: External\n    external:\n      metric:\n"
+                       "        name: sqs_messages_visible\n      target: {type: AverageValue, averageValue: 30}\n")},
+        [10],
+    ),
+    (
+        "hpa-external-v2beta1-queue-metric",
+        {"a.yaml": hpa("ledger", api="autoscaling/v2beta1",
+                       metrics="  metrics:\n  - type: External\n    external:\n      metricName: queuemessages\n"
+                               "      targetValue: 30\n")},
+        [10],
+    ),
+    (
+        "hpa-cpu-metric-is-not-a-queue",
+        {"a.yaml": hpa("ledger", metrics="  metrics:\n  - type: Resource\n    resource: {name: cpu}\n")},
+        [],
+    ),
+    ("keda-unset-means-0", {"a.yaml": (DATA / "orders-scaledobject.yaml").read_text().replace("  minReplicaCount: 0\n", "")}, [6]),
+    ("keda-2-passes", {"a.yaml": (DATA / "orders-scaledobject.yaml").read_text().replace("minReplicaCount: 0", "minReplicaCount: 2")}, []),
+    (
+        "keda-kafka",
+        {"a.yaml": (DATA / "orders-scaledobject.yaml").read_text().replace("aws-sqs-queue", "kafka")},
+        [9],
+    ),
+    (
+        "keda-cpu-trigger-not-critical",
+        {"a.yaml": (DATA / "orders-scaledobject.yaml").read_text().replace("aws-sqs-queue", "cpu")},
+        [],
+    ),
+    ("deployment-consumer-1", {"a.yaml": deployment("refund-consumer")}, [6]),
+    ("deployment-consumer-unset", {"a.yaml": deployment("refund-consumer", replicas="")}, [5]),
+    ("deployment-consumer-3", {"a.yaml": deployment("refund-consumer", replicas="  replicas: 3\n")}, []),
+    ("deployment-not-critical", {"a.yaml": deployment("web")}, []),
+    (
+        "deployment-covered-by-hpa-in-change",
+        {"a.yaml": deployment("refund-consumer"), "b.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n")},
+        [],
+    ),
+    (
+        "deployment-covered-in-another-namespace-is-not-covered",
+        {
+            "a.yaml": deployment("refund-consumer").replace("  name: refund-consumer\n", "  name: refund-consumer\n  namespace: a\n"),
+            "b.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n").replace("  name: refund-consumer\nspec", "  name: refund-consumer\n  namespace: b\nspec"),
+        },
+        [7],
+    ),
+    ("statefulset-kind-ignored", {"a.yaml": deployment("refund-consumer").replace("Deployment", "StatefulSet")}, []),
+    ("multi-document", {"a.yaml": hpa("web") + "---\n" + hpa("mail-consumer") + "---\n"}, [22]),
+]
+
+
+@pytest.mark.parametrize(("files", "lines"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cases(files: dict[str, str], lines: list[int]) -> None:
+    assert sorted(f.line or 0 for f in run(files)) == lines
+
+
+def test_criticality_is_configurable() -> None:
+    options = Options.model_validate(
+        {"critical_names": ["ledger*"], "critical_labels": {"tier": "gold"}, "queue_triggers": [], "min_replicas": 3}
+    )
+    files = {
+        "a.yaml": hpa("ledger", min_line="  minReplicas: 2\n"),
+        "b.yaml": hpa("x", labels="  labels: {tier: gold}\n"),
+        "c.yaml": (DATA / "orders-scaledobject.yaml").read_text(),  # sqs no longer counts
+        "d.yaml": hpa("payment-consumer"),  # *-consumer no longer counts
+    }
+    assert sorted((f.path, f.line) for f in run(files, options)) == [("a.yaml", 10), ("b.yaml", 11)]
+
+
+def test_a_non_number_minimum_is_reported() -> None:
+    (finding,) = run({"a.yaml": hpa("mail-consumer", min_line="  minReplicas: one\n")})
+    assert "'one', not a number" in finding.message
