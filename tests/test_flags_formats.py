@@ -1,0 +1,165 @@
+"""Reading flag files: detection by shape, YAML 1.2, line numbers, and every file of the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import CORPUS
+
+from gate.flags import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFileError, is_flag_file, read_flag_file
+
+DATA = Path(__file__).parent / "data" / "flags"
+FLAG_CORPUS = CORPUS / "flags"
+DEFAULT_PATTERNS = ("**/flags/**", "**/features.yml", "**/features.yaml")
+
+# Corpus files gate must refuse, with a word of the reason it gives. Every other file must read.
+REFUSED = {
+    "open-feature__flagd-schemas__json__flagd.json": "shape",  # JSON Schemas, not flag files
+    "open-feature__flagd-schemas__json__flags.json": "shape",
+    "open-feature__flagd-schemas__json__targeting.json": "shape",
+    "flipt-io__flipt__core__validation__flipt.json": "shape",
+    "thomaspoignant__go-feature-flag__.schema__flag-schema.json": "shape",
+    # targeting fragments, not whole files
+    "open-feature__flagd-schemas__json__test__targeting__positive__fractional-dynamic-weights.json": "shape",
+    "open-feature__flagd-schemas__json__test__targeting__positive__fractional-mixed-weights.json": "shape",
+    "thomaspoignant__go-feature-flag__testdata__internal__dto__rollout.yaml": "shape",
+    # upstream negative cases
+    "open-feature__flagd-schemas__json__test__flags__negative__empty-variants.json": "no variants",
+    "open-feature__flagd-schemas__json__test__flags__negative__missing-variants.json": "no variants",
+    "open-feature__flagd-schemas__json__test__flags__negative__malformed-flag.json": "no variants",
+    "open-feature__flagd-schemas__json__test__flags__negative__state-set-incorrectly.json": "WILL-FAIL",
+    "thomaspoignant__go-feature-flag__cmd__cli__linter__testdata__invalid.toml": "TOML",
+}
+CORPUS_FILES = sorted(p for p in FLAG_CORPUS.glob("*/*") if p.name != "SOURCES.md")
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.name for p in CORPUS_FILES])
+def test_every_corpus_file_reads_or_is_refused_with_a_reason(path: Path) -> None:
+    if path.name in REFUSED:
+        with pytest.raises(FlagFileError) as caught:
+            read_flag_file(path.name, path.read_bytes())
+        assert REFUSED[path.name] in caught.value.message
+        return
+    flag_file = read_flag_file(path.name, path.read_bytes())
+    # The folder names the format the corpus collected it as: detection by shape must agree.
+    assert flag_file.format == path.parent.name
+    for state in flag_file.flags.values():
+        assert state.line is not None and state.line >= 1
+
+
+def test_the_corpus_has_files_of_every_format() -> None:
+    assert {p.parent.name for p in CORPUS_FILES} == {FLAGD, FLIPT, GO_FEATURE_FLAG}
+    assert len(CORPUS_FILES) >= 70
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "flags"),
+    [
+        pytest.param("flagd-enabled.flagd.json", FLAGD, ["new-checkout", "header-color"], id="flagd-json"),
+        pytest.param("flagd-fractional-10.flagd.yaml", FLAGD, ["new-checkout"], id="flagd-yaml"),
+        pytest.param("flipt-on.features.yml", FLIPT, ["new-checkout"], id="flipt-yaml"),
+        pytest.param("goff-enabled.goff.yaml", GO_FEATURE_FLAG, ["new-checkout"], id="goff-yaml"),
+        pytest.param("goff-flags.toml", GO_FEATURE_FLAG, ["new-checkout"], id="goff-toml"),
+    ],
+)
+def test_format_is_detected_by_shape(name: str, fmt: str, flags: list[str]) -> None:
+    flag_file = read_flag_file(f"flags/{name}", (DATA / name).read_bytes())
+    assert (flag_file.format, list(flag_file.flags)) == (fmt, flags)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "reason"),
+    [
+        pytest.param("flags/a.json", '{"flags": {"x": ', "not valid JSON", id="broken-json"),
+        pytest.param("flags/a.toml", "[x\nvariations = 1", "not valid TOML", id="broken-toml"),
+        pytest.param("flags/a.yaml", "a: [1,\n", "not valid YAML", id="broken-yaml"),
+        pytest.param("flags/a.json", '["just", "a", "list"]', "shape", id="list"),
+        pytest.param("flags/a.json", '{"owner": "payments"}', "shape", id="unrelated-mapping"),
+        pytest.param("flags/a.json", b"\xff\xfe{}", "UTF-8", id="not-utf8"),
+        pytest.param(
+            "flags/a.yaml", "flags:\n  x:\n    state: ON\n    variants: {a: 1}\n", "state 'ON'", id="flagd-bad-state"
+        ),
+        pytest.param("features.yml", "flags:\n- name: no key\n", "no `key`", id="flipt-flag-without-key"),
+        pytest.param(
+            "features.yml", "flags:\n- key: x\n  enabled: yes\n", "`enabled` is 'yes'", id="flipt-yes-is-a-string"
+        ),
+        pytest.param(
+            "flags/a.yaml",
+            "x:\n  variations: {a: true}\n  scheduledRollout:\n  - date: tomorrow\n    disable: false\n",
+            "not a date-time",
+            id="goff-bad-date",
+        ),
+    ],
+)
+def test_unreadable_files_say_why(path: str, text: str | bytes, reason: str) -> None:
+    raw = text.encode() if isinstance(text, str) else text
+    with pytest.raises(FlagFileError) as caught:
+        read_flag_file(path, raw)
+    assert reason in caught.value.message
+
+
+def test_flipt_on_and_off_variant_keys_stay_strings() -> None:
+    """PyYAML's YAML 1.1 would read `key: on` as True; Flipt (Go, YAML 1.2) reads the text "on"."""
+    state = read_flag_file("features.yml", (DATA / "flipt-on.features.yml").read_bytes()).flags["new-checkout"]
+    assert list(state.variants) == ["on", "off"]
+    assert state.default == "off"
+    assert state.rollouts[0].shares == {"on": 100.0}
+
+
+def test_flipt_namespaces_qualify_flags_outside_the_default_one() -> None:
+    text = "namespace: {key: team-a}\nflags:\n- key: x\n  enabled: true\n---\nnamespace: default\nflags:\n- key: x\n"
+    flags = read_flag_file("features.yaml", text.encode()).flags
+    assert list(flags) == ["team-a/x", "x"]
+    assert flags["team-a/x"].line == 3
+
+
+def test_flipt_type_defaults_to_variant_flags() -> None:
+    state = read_flag_file("features.yml", b"flags:\n- key: x\n  enabled: true\n").flags["x"]
+    assert state.gated and state.enabled and not state.boolean
+
+
+@pytest.mark.parametrize(
+    ("name", "flag", "line"),
+    [
+        pytest.param("flagd-enabled.flagd.json", "header-color", 12, id="json-scan"),
+        pytest.param("flagd-fractional-10.flagd.yaml", "new-checkout", 2, id="yaml-lines"),
+        pytest.param("goff-flags.toml", "new-checkout", 1, id="toml-scan"),
+        pytest.param("flipt-on.features.yml", "new-checkout", 6, id="flipt-list-item"),
+    ],
+)
+def test_flags_keep_their_line(name: str, flag: str, line: int) -> None:
+    assert read_flag_file(f"flags/{name}", (DATA / name).read_bytes()).flags[flag].line == line
+
+
+def test_goff_boolean_keys_of_any_spelling_agree() -> None:
+    """`True:` (a YAML boolean) and `"True":` (text) name the same variation, as in Go."""
+    bare = read_flag_file("a.yaml", b"f:\n  variations: {True: true, False: false}\n  defaultRule: {variation: False}\n")
+    quoted = read_flag_file(
+        "a.yaml", b'f:\n  variations: {"True": true, "False": false}\n  defaultRule: {variation: "False"}\n'
+    )
+    assert bare.flags["f"].variants == quoted.flags["f"].variants == {"true": True, "false": False}
+    assert bare.flags["f"].default == quoted.flags["f"].default == "false"
+
+
+def test_goff_dates_with_long_fractions_and_offsets() -> None:
+    text = b"f:\n  variations: {a: 1, b: 2}\n  scheduledRollout:\n  - date: 2021-02-01T10:10:10.00000001+02:00\n"
+    (step,) = read_flag_file("a.yaml", text).flags["f"].steps
+    assert step.at.isoformat() == "2021-02-01T08:10:10+00:00"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("flags/checkout.json", True),
+        ("services/checkout/flags/new.flagd.yaml", True),
+        ("deploy/flags/nested/deeper/goff.toml", True),
+        ("features.yml", True),
+        ("config/features.yaml", True),
+        ("flags/README.md", False),
+        ("services/checkout/deployment.yaml", False),
+        ("featureflags/x.json", False),
+    ],
+)
+def test_which_paths_are_flag_files(path: str, expected: bool) -> None:
+    assert is_flag_file(path, DEFAULT_PATTERNS) is expected
