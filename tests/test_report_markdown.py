@@ -11,7 +11,8 @@ from helpers import MONDAY_11, GitRepo, make_context, run_gate
 
 from gate.models import Activation, Finding, Outcome, Override, Severity, Verdict
 from gate.report import markdown
-from gate.report.markdown import COMMENT_BUDGET, DEFAULT_BUDGET, STEP_SUMMARY_LIMIT, Window
+from gate.report.markdown import COMMENT_BUDGET, DEFAULT_BUDGET, STEP_SUMMARY_LIMIT
+from gate.window import Freeze, make_window
 
 CONTEXT = make_context({"services/pay/app.py": "x\n"})
 
@@ -210,7 +211,7 @@ def test_shortened_text_is_cut_before_escaping() -> None:
 # --- activations and the chart ------------------------------------------------------------------------
 
 TASK = re.compile(
-    r"^    [A-Za-z0-9 ._/()+=-]+ :(active|milestone|crit, milestone), [aw]\d+, "
+    r"^    [A-Za-z0-9 ._/()+=-]+ :(active|crit|milestone|crit, milestone), [afw]\d+, "
     r"\d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$"
 )
 
@@ -246,13 +247,13 @@ def test_chart_task_names_are_sanitised(flag: str) -> None:
         "    dateFormat YYYY-MM-DD HH:mm",
         "    axisFormat %a %d %H:%M",
         "    todayMarker off",
-        "    section Golden window (default policy, UTC)",
+        "    section Golden window 10.00-13.00 UTC (default policy)",
     ]
     tasks = [line for line in lines[6:] if not line.startswith("    section ")]
     assert tasks
     assert all(TASK.match(task) for task in tasks), tasks
     assert [line for line in lines if line.startswith("    section ")] == [
-        "    section Golden window (default policy, UTC)",
+        "    section Golden window 10.00-13.00 UTC (default policy)",
         "    section Activations",
     ]
 
@@ -281,14 +282,57 @@ def test_default_windows_around_an_activation(at: datetime, in_window: bool, win
     assert ("crit" in milestone) is not in_window
 
 
-def test_windows_given_by_the_caller_are_drawn() -> None:
-    start = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("window", "at", "in_window", "section", "bars"),
+    [
+        pytest.param(
+            make_window("09:00", "15:00", "UTC", ["monday"]),
+            MONDAY_11, True,
+            "    section Golden window 09.00-15.00 UTC",
+            ["    open Mon 30 Nov 09.00-15.00 :active, w1, 2026-11-30 09:00, 2026-11-30 15:00"],
+            id="policy-hours-and-days",
+        ),
+        pytest.param(
+            make_window("10:00", "13:00", "Europe/Madrid", ["monday", "tuesday"]),
+            MONDAY_11.replace(hour=13), False,
+            "    section Golden window 10.00-13.00 Europe/Madrid",
+            [
+                "    open Mon 30 Nov 10.00-13.00 :active, w1, 2026-11-30 09:00, 2026-11-30 12:00",
+                "    open Tue 01 Dec 10.00-13.00 :active, w2, 2026-12-01 09:00, 2026-12-01 12:00",
+            ],
+            id="local-timezone-drawn-in-utc",
+        ),
+        pytest.param(
+            make_window("10:00", "13:00", "Europe/Madrid", ["friday", "monday"]),
+            datetime(2026, 3, 27, 12, 30, tzinfo=UTC), False,
+            "    section Golden window 10.00-13.00 Europe/Madrid",
+            [
+                "    open Fri 27 Mar 10.00-13.00 :active, w1, 2026-03-27 09:00, 2026-03-27 12:00",
+                "    open Mon 30 Mar 10.00-13.00 :active, w2, 2026-03-30 08:00, 2026-03-30 11:00",
+            ],
+            id="across-the-spring-clock-change",
+        ),
+    ],
+)
+def test_the_policys_window_is_drawn(window: object, at: datetime, in_window: bool, section: str,
+                                     bars: list[str]) -> None:
     report = markdown.render_markdown(
-        verdict(activations=(activation(),)), CONTEXT, windows=[Window(start, start + timedelta(hours=6))]
+        verdict(activations=(activation(at=at, in_window=in_window),)), CONTEXT, window=window  # type: ignore[arg-type]
     )
     lines = chart(report)
-    assert "    section Golden window (UTC)" in lines
-    assert "    open Mon 30 Nov 09.00-15.00 :active, w1, 2026-11-30 09:00, 2026-11-30 15:00" in lines
+    assert section in lines
+    assert [line for line in lines if ":active, " in line] == bars
+
+
+def test_freezes_are_drawn_and_the_next_opening_follows_them() -> None:
+    freeze = Freeze(datetime(2026, 11, 30, 0, 0, tzinfo=UTC), datetime(2026, 12, 2, 0, 0, tzinfo=UTC), "sale; #1: big")
+    window = make_window("10:00", "13:00", "UTC", ["monday", "tuesday", "wednesday"], [freeze])
+    report = markdown.render_markdown(verdict(activations=(activation(in_window=False),)), CONTEXT, window=window)
+    lines = chart(report)
+    assert "    section Freezes" in lines
+    assert "    freeze sale_ _1_ big :crit, f1, 2026-11-30 00:00, 2026-12-02 00:00" in lines
+    assert "    open Wed 02 Dec 10.00-13.00 :active, w2, 2026-12-02 10:00, 2026-12-02 13:00" in lines
+    assert all(TASK.match(line) for line in lines[7:] if not line.startswith("    section ")), lines
 
 
 def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from gate import __version__
 from gate.models import Activation, Context, Finding, Outcome, Override, Severity, Verdict
+from gate.window import Window as GoldenWindow
+from gate.window import make_window
 
 # GitHub's limit for $GITHUB_STEP_SUMMARY is 1 MiB per step; the margin leaves room for what the
 # action adds around the report (a marker, a newline) and for rounding in GitHub's own count.
@@ -29,6 +31,9 @@ COMMENT_BUDGET = 65536 - 1024
 MAX_CHART_ACTIVATIONS = 40
 MAX_CHART_WINDOWS = 14
 
+# The default policy's window (DESIGN §4), drawn when the caller does not pass the policy's own.
+DEFAULT_WINDOW = make_window("10:00", "13:00", "UTC", ("monday", "tuesday", "wednesday", "thursday", "friday"))
+
 # Lengths messages and remedies are cut to, tried in turn until the report fits the budget.
 _CELL_LIMITS: tuple[int | None, ...] = (None, 1000, 400, 160, 80, 40, 0)
 
@@ -41,11 +46,12 @@ _SEVERITY_ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NO
 
 
 @dataclass(frozen=True, slots=True)
-class Window:
-    """One opening of the golden window, drawn as a bar behind the activations."""
+class Span:
+    """A bar on the chart: one opening of the window, or a freeze."""
 
     start: datetime
     end: datetime
+    label: str
 
 
 def render(verdict: Verdict, context: Context) -> str:
@@ -57,23 +63,23 @@ def render_markdown(
     context: Context,
     *,
     budget: int = DEFAULT_BUDGET,
-    windows: Sequence[Window] | None = None,
+    window: GoldenWindow | None = None,
 ) -> str:
     """The report in at most `budget` UTF-8 bytes whenever a row per finding can fit at all.
 
-    `windows` are the openings of the policy's golden window to draw; without them the chart draws
-    the default policy's window (10:00 to 13:00 UTC, Monday to Friday) around the activations.
+    `window` is the policy's golden window (`policy.options("golden-window").window()`), drawn
+    around the activations; without it the chart draws the default policy's window (10:00 to 13:00
+    UTC, Monday to Friday) and says so.
     """
-    drawn = _chart_windows(verdict.activations) if windows is None else list(windows)
-    default_window = windows is None
+    chart = Chart(window or DEFAULT_WINDOW, is_default=window is None)
     text = ""
     for limit in _CELL_LIMITS:
-        text = _compose(verdict, context, drawn, default_window, limit, compact=False)
+        text = _compose(verdict, context, chart, limit, compact=False)
         if _size(text) <= budget:
             return text
     # Even without messages the rows do not fit (tens of thousands of findings): drop the chart
     # and shorten paths, still one row per finding.
-    text = _compose(verdict, context, drawn, default_window, 0, compact=True)
+    text = _compose(verdict, context, chart, 0, compact=True)
     if _size(text) <= budget:
         return text
     return _cut_rows(text, budget, len(verdict.findings))
@@ -86,15 +92,14 @@ def _size(text: str) -> int:
 def _compose(
     verdict: Verdict,
     context: Context,
-    windows: list[Window],
-    default_window: bool,
+    chart: Chart,
     limit: int | None,
     compact: bool,
 ) -> str:
     parts = [
         _headline(verdict, context),
         _findings(verdict.findings, limit, compact),
-        _activations(verdict.activations, windows, default_window, compact),
+        _activations(verdict.activations, chart, compact),
         _override(verdict),
         f"<sub>gate {__version__}</sub>\n",
     ]
@@ -152,14 +157,12 @@ def _findings(findings: Sequence[Finding], limit: int | None, compact: bool) -> 
     return "\n".join(lines) + "\n"
 
 
-def _activations(
-    activations: Sequence[Activation], windows: list[Window], default_window: bool, compact: bool
-) -> str:
+def _activations(activations: Sequence[Activation], chart: Chart, compact: bool) -> str:
     if not activations:
         return ""
     lines = [f"### Flag activations ({len(activations)})", ""]
     if not compact:
-        lines += [*gantt(activations, windows, default_window), ""]
+        lines += [*gantt(activations, chart), ""]
     lines += [
         "| Flag | Change | Takes effect (UTC) | In the window | Where | Format |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -206,14 +209,28 @@ def _override(verdict: Verdict) -> str:
 # --- the picture -------------------------------------------------------------------------------------
 
 
-def gantt(activations: Sequence[Activation], windows: Sequence[Window], default_window: bool) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Chart:
+    window: GoldenWindow
+    is_default: bool
+
+
+def gantt(activations: Sequence[Activation], chart: Chart) -> list[str]:
     """A Mermaid gantt chart: the window's openings as bars, each activation as a milestone.
 
-    Activations outside the window are `crit` (red). Names are reduced to characters Mermaid's
-    gantt grammar takes literally, so a flag name can never break or inject into the diagram.
+    Activations outside the window are `crit` (red), and so are freezes. Names are reduced to
+    characters Mermaid's gantt grammar takes literally, so a flag name can never break or inject
+    into the diagram. Times are drawn in UTC.
     """
     shown = list(activations)[:MAX_CHART_ACTIVATIONS]
-    window_title = "Golden window (default policy, UTC)" if default_window else "Golden window (UTC)"
+    openings = window_openings(chart.window, shown)
+    freezes = [
+        Span(f.start, f.end, f"freeze {f.reason}")
+        for f in chart.window.freezes
+        if openings and f.start < openings[-1].end and f.end > openings[0].start
+    ]
+    hours = f"{chart.window.start:%H.%M}-{chart.window.end:%H.%M} {chart.window.zone_name}"
+    title = f"Golden window {hours}" + (" (default policy)" if chart.is_default else "")
     lines = [
         "```mermaid",
         "gantt",
@@ -221,12 +238,16 @@ def gantt(activations: Sequence[Activation], windows: Sequence[Window], default_
         "    dateFormat YYYY-MM-DD HH:mm",
         "    axisFormat %a %d %H:%M",
         "    todayMarker off",
-        f"    section {window_title}",
+        f"    section {mermaid_text(title)}",
     ]
-    for number, window in enumerate(sorted(windows, key=lambda w: w.start)[:MAX_CHART_WINDOWS], start=1):
-        start, end = window.start.astimezone(UTC), window.end.astimezone(UTC)
-        name = f"open {start:%a %d %b} {start:%H.%M}-{end:%H.%M}"
-        lines.append(f"    {mermaid_text(name)} :active, w{number}, {_chart_time(start)}, {_chart_time(end)}")
+    for number, span in enumerate(openings, start=1):
+        lines.append(f"    {mermaid_text(span.label)} :active, w{number}, {_chart_time(span.start)}, "
+                     f"{_chart_time(span.end)}")
+    if freezes:
+        lines.append("    section Freezes")
+        for number, span in enumerate(freezes, start=1):
+            lines.append(f"    {mermaid_text(span.label)} :crit, f{number}, {_chart_time(span.start)}, "
+                         f"{_chart_time(span.end)}")
     lines.append("    section Activations")
     for number, activation in enumerate(shown, start=1):
         tags = "milestone" if activation.in_window else "crit, milestone"
@@ -238,7 +259,29 @@ def gantt(activations: Sequence[Activation], windows: Sequence[Window], default_
     return lines
 
 
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+def window_openings(window: GoldenWindow, activations: Iterable[Activation]) -> list[Span]:
+    """The openings worth drawing: the window on each activation's day (on the policy's clock),
+    and the next opening after each activation that falls outside. At most MAX_CHART_WINDOWS."""
+    by_day: dict[date, datetime] = {}  # one bar per local day: its earliest opening
+
+    def add(start: datetime) -> None:
+        day = window.local(start).date()
+        by_day[day] = min(start, by_day.get(day, start))
+
+    for activation in activations:
+        at = activation.at.astimezone(UTC)
+        local_day = window.local(at).date()
+        if local_day.weekday() in window.days:
+            add(datetime.combine(local_day, window.start, tzinfo=window.zone).astimezone(UTC))
+        if not activation.in_window and (opening := window.next_opening(at)) is not None:
+            add(opening)
+    spans = []
+    for start in sorted(by_day.values())[:MAX_CHART_WINDOWS]:
+        local = window.local(start)
+        end = datetime.combine(local.date(), window.end, tzinfo=window.zone).astimezone(UTC)
+        # An opening a freeze ends late starts then; on the chart the freeze bar shows the rest.
+        spans.append(Span(start, end, f"open {local:%a %d %b} {local:%H.%M}-{window.end:%H.%M}"))
+    return spans
 
 
 def mermaid_text(text: str, limit: int = 60) -> str:
@@ -248,25 +291,11 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     return safe or "_"
 
 
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+
+
 def _chart_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _chart_windows(activations: Iterable[Activation]) -> list[Window]:
-    """The default policy's openings (10:00-13:00 UTC, Mon-Fri) on each activation's day, and the
-    next opening after each activation that falls outside."""
-    days: set[datetime] = set()
-    for activation in activations:
-        at = activation.at.astimezone(UTC)
-        day = at.replace(hour=0, minute=0, second=0, microsecond=0)
-        if day.weekday() < 5:
-            days.add(day)
-        if not activation.in_window:
-            candidate = day
-            while candidate.weekday() >= 5 or candidate + timedelta(hours=13) <= at:
-                candidate += timedelta(days=1)
-            days.add(candidate)
-    return [Window(day + timedelta(hours=10), day + timedelta(hours=13)) for day in sorted(days)]
 
 
 # --- escaping ----------------------------------------------------------------------------------------
