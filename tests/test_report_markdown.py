@@ -10,6 +10,7 @@ import pytest
 from helpers import MONDAY_11, GitRepo, make_context, run_gate
 
 from gate.models import Activation, Finding, Outcome, Override, Severity, Verdict
+from gate.policy import parse_policy
 from gate.report import markdown
 from gate.report.markdown import COMMENT_BUDGET, DEFAULT_BUDGET, STEP_SUMMARY_LIMIT
 from gate.window import Freeze, make_window
@@ -406,3 +407,16 @@ def test_gate_check_format_markdown_end_to_end(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0] == "## ❌ gate: fail"
     (row,) = finding_rows(result.stdout)
     assert cells(row)[:3] == ["❌ error", "`required-docs`", "`services/payments`"]
+
+
+def test_policy_window_reads_the_policys_golden_window() -> None:
+    policy = parse_policy(
+        "version: 1\nchecks:\n  golden-window:\n    start: '09:00'\n    end: '11:30'\n    timezone: Europe/Madrid\n",
+        "test.yaml",
+    )
+    window = markdown.policy_window(policy)
+    assert window is not None
+    assert (window.start.isoformat(), window.end.isoformat(), window.zone_name) == ("09:00:00", "11:30:00",
+                                                                                    "Europe/Madrid")
+    report = markdown.render_markdown(verdict(activations=(activation(),)), CONTEXT, window=window)
+    assert "    section Golden window 09.00-11.30 Europe/Madrid" in chart(report)

@@ -13,11 +13,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from gate import __version__
 from gate.models import Activation, Context, Finding, Outcome, Override, Severity, Verdict
 from gate.window import Window as GoldenWindow
 from gate.window import make_window
+
+if TYPE_CHECKING:
+    from gate.policy import Policy
 
 # GitHub's limit for $GITHUB_STEP_SUMMARY is 1 MiB per step; the margin leaves room for what the
 # action adds around the report (a marker, a newline) and for rounding in GitHub's own count.
@@ -83,6 +87,14 @@ def render_markdown(
     if _size(text) <= budget:
         return text
     return _cut_rows(text, budget, len(verdict.findings))
+
+
+def policy_window(policy: Policy) -> GoldenWindow | None:
+    """The golden window a policy configures, to pass as `render_markdown(..., window=...)`."""
+    from gate.checks import golden_window
+
+    options = policy.options(golden_window.ID)
+    return options.window() if isinstance(options, golden_window.Options) else None
 
 
 def _size(text: str) -> int:
