@@ -176,7 +176,7 @@ def test_the_change_names_file_line_and_how() -> None:
     before = read_flag_file("flags/f.json", fixture("flagd-disabled.flagd.json").encode())
     after = read_flag_file("flags/f.json", fixture("flagd-enabled.flagd.json").encode())
     assert list(activations(before, after)) == [
-        Change("new-checkout", "flagd", 4, "enabled", "turned on (state DISABLED \u2192 ENABLED)")
+        Change("new-checkout", "flagd", 4, "enabled", "state DISABLED \u2192 ENABLED")
     ]
 
 

@@ -35,7 +35,7 @@ class Change:
     format: str
     line: int | None
     change: str  # enabled | rollout-raised | default-changed
-    detail: str  # how, in words: "turned on (state DISABLED -> ENABLED)"
+    detail: str  # how, in words: "state DISABLED -> ENABLED"
     at: datetime | None = None  # None: when the change lands; else the time the file schedules
     scheduled: str = ""  # what schedules it, e.g. "scheduled rollout step"
 
@@ -70,9 +70,9 @@ def compare(before: FlagState | None, after: FlagState) -> tuple[str, str] | Non
         return None
     if before is None:
         exposure = _exposure(after)
-        return (ENABLED, f"added and on ({exposure})") if exposure else None
+        return (ENABLED, f"new flag, on: {exposure}") if exposure else None
     if after.enabled and not before.enabled:
-        return ENABLED, f"turned on ({_SWITCH.get(after.format, _GOFF_SWITCH)})"
+        return ENABLED, _SWITCH.get(after.format, _GOFF_SWITCH)
     if after.enabled and after.default is not None and after.default != before.default and _default_counts(after):
         old = repr(before.default) if before.default is not None else "none"
         return DEFAULT_CHANGED, f"default variant {old} \u2192 {after.default!r}"

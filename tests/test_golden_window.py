@@ -1,0 +1,217 @@
+"""The golden-window check on in-memory changes: activations, findings and their words, options."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import FakeTree, make_context
+
+from gate.checks import golden_window
+from gate.checks.golden_window import Options, check
+from gate.engine import evaluate
+from gate.errors import PolicyError
+from gate.models import Activation, ChangedFile, FileStatus, Finding, Severity
+from gate.policy import default_policy, parse_policy
+
+DATA = Path(__file__).parent / "data" / "flags"
+OFF, ON = (DATA / "flagd-disabled.flagd.json").read_text(), (DATA / "flagd-enabled.flagd.json").read_text()
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def run(
+    head: dict[str, str], base: dict[str, str] | None = None, now: str = "2026-11-30T11:00:00Z",
+    options: Options | None = None,
+) -> tuple[list[Activation], list[Finding]]:
+    results = list(check(make_context(head=head, base=base, now=at(now)), options or Options()))
+    return [r for r in results if isinstance(r, Activation)], [r for r in results if isinstance(r, Finding)]
+
+
+@pytest.mark.parametrize(
+    ("now", "inside"),
+    [
+        pytest.param("2026-11-30T11:00:00Z", True, id="monday-11"),
+        pytest.param("2026-11-30T10:00:00Z", True, id="monday-10-opening"),
+        pytest.param("2026-11-30T13:00:00Z", False, id="monday-13-closed"),
+        pytest.param("2026-11-30T14:00:00Z", False, id="monday-14"),
+        pytest.param("2026-11-28T11:00:00Z", False, id="saturday-11"),
+    ],
+)
+def test_flagd_turned_on_is_judged_at_now(now: str, inside: bool) -> None:
+    activations, findings = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, now=now)
+    assert activations == [
+        Activation("new-checkout", "flags/checkout.json", 4, "flagd", "enabled", at(now), inside,
+                   "state DISABLED \u2192 ENABLED")
+    ]
+    assert [f.rule for f in findings] == ([] if inside else ["golden-window"])
+
+
+def test_the_finding_says_what_when_why_and_the_next_opening() -> None:
+    _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, now="2026-11-30T14:00:00Z")
+    assert (finding.rule, finding.severity, finding.path, finding.line) == (
+        "golden-window", Severity.ERROR, "flags/checkout.json", 4)
+    for words in ("'new-checkout'", "enabled", "DISABLED \u2192 ENABLED", "2026-11-30T14:00:00Z",
+                  "14:00 UTC is at or after the window closes", "10:00\u201313:00 UTC",
+                  "next window opens 2026-12-01T10:00:00Z"):
+        assert words in finding.message
+    assert "2026-12-01T10:00:00Z" in finding.remedy
+
+
+def test_saturday_names_the_weekday_and_monday() -> None:
+    _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, now="2026-11-28T11:00:00Z")
+    assert "Saturday is not a window day" in finding.message
+    assert "next window opens 2026-11-30T10:00:00Z" in finding.message
+
+
+def test_a_freeze_is_named_by_its_reason() -> None:
+    options = Options(freezes=({"start": "2026-11-30T00:00:00Z", "end": "2026-12-02T00:00:00Z",  # type: ignore[arg-type]
+                                "reason": "Cyber Monday"},))
+    _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, options=options)
+    assert "\u201cCyber Monday\u201d" in finding.message
+    assert "next window opens 2026-12-02T10:00:00Z" in finding.message
+
+
+def test_a_local_timezone_shows_the_local_opening_too() -> None:
+    options = Options(timezone="Europe/Madrid")
+    _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, now="2026-11-30T14:00:00Z",
+                        options=options)
+    assert "15:00 Europe/Madrid is at or after the window closes" in finding.message
+    assert "next window opens 2026-12-01T09:00:00Z (Tuesday 10:00 Europe/Madrid)" in finding.message
+
+
+def test_naive_freeze_times_are_read_in_the_policy_timezone() -> None:
+    options = Options(timezone="Europe/Madrid", freezes=(
+        {"start": "2026-11-30T11:30:00", "end": "2026-11-30T12:30:00", "reason": "demo"},  # type: ignore[arg-type]
+    ))
+    window = options.window()
+    assert not window.contains(at("2026-11-30T10:45:00Z"))  # 11:45 in Madrid
+    assert window.contains(at("2026-11-30T11:45:00Z"))
+
+
+@pytest.mark.parametrize(
+    ("head", "base", "expected"),
+    [
+        pytest.param("flipt-on.features.yml", "flipt-off.features.yml", "enabled", id="flipt-enabled"),
+        pytest.param("goff-enabled.goff.yaml", "goff-disabled.goff.yaml", "enabled", id="goff-disable-false"),
+        pytest.param("flagd-fractional-50.flagd.yaml", "flagd-fractional-10.flagd.yaml", "rollout-raised",
+                     id="flagd-fractional-raised"),
+        pytest.param("flipt-off.features.yml", "flipt-on.features.yml", None, id="flipt-turned-off"),
+        pytest.param("goff-disabled.goff.yaml", "goff-enabled.goff.yaml", None, id="goff-turned-off"),
+    ],
+)
+def test_each_format_through_the_check(head: str, base: str, expected: str | None) -> None:
+    path = "features.yml" if head.endswith("features.yml") else f"flags/{head}"
+    activations, findings = run({path: (DATA / head).read_text()}, {path: (DATA / base).read_text()},
+                                now="2026-11-30T20:00:00Z")
+    assert [a.change for a in activations] == ([expected] if expected else [])
+    assert len(findings) == (1 if expected else 0)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "now", "blocked", "when"),
+    [
+        pytest.param("goff-scheduled-1030.goff.yaml", "2026-11-30T20:00:00Z", False, "2026-12-01T10:30:00Z",
+                     id="step-at-1030-passes-at-night"),
+        pytest.param("goff-scheduled-1500.goff.yaml", "2026-11-30T11:00:00Z", True, "2026-12-01T15:00:00Z",
+                     id="step-at-1500-blocks-in-window"),
+        pytest.param("goff-scheduled-1030.goff.yaml", "2026-12-02T20:00:00Z", True, "2026-12-02T20:00:00Z",
+                     id="step-already-past-takes-effect-now"),
+    ],
+)
+def test_scheduled_steps_are_judged_at_their_own_time(fixture: str, now: str, blocked: bool, when: str) -> None:
+    activations, findings = run({"flags/goff.yaml": (DATA / fixture).read_text()},
+                                {"flags/goff.yaml": (DATA / "goff-base.goff.yaml").read_text()}, now=now)
+    assert [(a.change, a.at, a.in_window) for a in activations] == [("default-changed", at(when), not blocked)]
+    assert len(findings) == blocked
+    if blocked and when != now:
+        assert "the time its scheduled rollout step sets" in findings[0].message
+        assert "move the scheduled rollout step" in findings[0].remedy
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "words"),
+    [
+        pytest.param("flags/x.json", '{"flags": ', "not valid JSON", id="broken-json"),
+        pytest.param("flags/x.toml", "[x\n", "not valid TOML", id="broken-toml"),
+        pytest.param("flags/x.json", (DATA / "unknown-shape.json").read_text(), "shape", id="unknown-shape"),
+    ],
+)
+def test_unreadable_flag_files_are_invalid_files(path: str, text: str, words: str) -> None:
+    activations, (finding,) = run({path: text})
+    assert activations == []
+    assert (finding.rule, finding.severity, finding.path) == ("invalid-file", Severity.ERROR, path)
+    assert words in finding.message and "blocks" in finding.message
+    assert "ignore" in finding.remedy
+
+
+def test_yaml_syntax_errors_are_reported_once_by_the_engine() -> None:
+    context = make_context(head={"flags/x.yaml": "flags: [1,\n"})
+    verdict = evaluate(context, default_policy())
+    assert [(f.rule, f.path) for f in verdict.findings] == [("invalid-file", "flags/x.yaml")]
+
+
+def test_other_files_under_flags_are_not_read() -> None:
+    activations, findings = run({"flags/README.md": "# flags\n", "docs/flags.json": "{not json"})
+    assert (activations, findings) == ([], [])
+
+
+def test_only_changed_flag_files_are_read() -> None:
+    context = make_context(
+        head={"flags/a.json": ON, "flags/b.json": ON, "src/app.py": "print()\n"},
+        base={"flags/a.json": OFF, "flags/b.json": ON, "src/app.py": ""},
+    )
+    list(check(context, Options()))
+    assert isinstance(context.head_tree, FakeTree) and isinstance(context.base_tree, FakeTree)
+    assert set(context.head_tree.accessed) == {"flags/a.json"}
+    assert set(context.base_tree.accessed) == {"flags/a.json"}
+
+
+def test_a_renamed_flag_file_is_compared_with_its_old_path() -> None:
+    context = make_context(head={"flags/new.json": ON}, base={"flags/old.json": ON}, changed=[])
+    context.files = (ChangedFile("flags/new.json", FileStatus.RENAMED, old_path="flags/old.json"),)
+    assert list(check(context, Options())) == []
+
+
+def test_an_unreadable_base_counts_every_flag_that_is_on() -> None:
+    activations, _ = run({"flags/a.json": ON}, {"flags/a.json": "{broken"})
+    assert {a.flag for a in activations} == {"new-checkout", "header-color"}
+
+
+def test_policy_options_and_their_errors() -> None:
+    policy = parse_policy(
+        "version: 1\nchecks:\n  golden-window:\n    start: '09:00'\n    timezone: America/Guayaquil\n"
+        "    days: [monday, wed]\n    freezes:\n    - {start: 2026-12-20, end: 2027-01-04, reason: holidays}\n",
+        "gate.yaml",
+    )
+    options = policy.options(golden_window.ID)
+    assert isinstance(options, Options)
+    window = options.window()
+    assert (window.start.hour, window.zone_name, sorted(window.days)) == (9, "America/Guayaquil", [0, 2])
+    assert window.freezes[0].start == datetime(2026, 12, 20, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        pytest.param("timezone: Mars/Olympus", "IANA", id="zone"),
+        pytest.param("start: '25:00'", "HH:MM", id="clock"),
+        pytest.param("days: [someday]", "weekday", id="day"),
+        pytest.param("start: '14:00'", "before its end", id="reversed"),
+        pytest.param("freezes: [{start: 2026-12-20, end: 2026-12-01, reason: x}]", "ends before", id="freeze"),
+        pytest.param("freezes: [{start: 2026-12-20, end: 2026-12-21}]", "reason", id="freeze-reason"),
+        pytest.param("window: 10-13", "unknown key", id="unknown-key"),
+    ],
+)
+def test_bad_options_are_policy_errors(block: str, words: str) -> None:
+    with pytest.raises(PolicyError, match=words):
+        parse_policy(f"version: 1\nchecks:\n  golden-window:\n    {block}\n", "gate.yaml")
+
+
+def test_default_options_are_the_seed_window() -> None:
+    options = Options()
+    assert (options.start, options.end, options.timezone, options.freezes) == ("10:00", "13:00", "UTC", ())
+    assert options.days == ("monday", "tuesday", "wednesday", "thursday", "friday")
