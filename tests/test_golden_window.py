@@ -68,7 +68,7 @@ def test_saturday_names_the_weekday_and_monday() -> None:
 
 
 def test_a_freeze_is_named_by_its_reason() -> None:
-    options = Options(freezes=({"start": "2026-11-30T00:00:00Z", "end": "2026-12-02T00:00:00Z",  # type: ignore[arg-type]
+    options = Options(freezes=({"start": "2026-11-30T00:00:00Z", "end": "2026-12-02T00:00:00Z",
                                 "reason": "Cyber Monday"},))
     _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, options=options)
     assert "\u201cCyber Monday\u201d" in finding.message
@@ -85,7 +85,7 @@ def test_a_local_timezone_shows_the_local_opening_too() -> None:
 
 def test_naive_freeze_times_are_read_in_the_policy_timezone() -> None:
     options = Options(timezone="Europe/Madrid", freezes=(
-        {"start": "2026-11-30T11:30:00", "end": "2026-11-30T12:30:00", "reason": "demo"},  # type: ignore[arg-type]
+        {"start": "2026-11-30T11:30:00", "end": "2026-11-30T12:30:00", "reason": "demo"},
     ))
     window = options.window()
     assert not window.contains(at("2026-11-30T10:45:00Z"))  # 11:45 in Madrid
