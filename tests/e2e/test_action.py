@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fake_github import FakeGitHub
 from helpers import CORPUS, GitRepo, documented_service, run_gate
-from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env, moto  # noqa: F401
+from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env, closed_port, moto  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,6 @@ PUSHED = "2026-11-30T09:00:00Z"
 AFTER_PUSH = "2026-11-30T10:00:00Z"
 LABEL = "gate/override"
 
-
 @dataclass
 class Run:
     code: int
@@ -34,20 +33,17 @@ class Run:
     outputs: dict[str, str]
     summary: str
 
-
 @dataclass
 class Change:
     repo: GitRepo
     base: str
     head: str
 
-
 @pytest.fixture
 def fake() -> Iterator[FakeGitHub]:
     server = FakeGitHub(token=TOKEN).start()
     yield server
     server.stop()
-
 
 def new_service_without_runbook(tmp_path: Path) -> Change:
     """main has a documented service; the pull request adds `checkout` with a README only."""
@@ -56,7 +52,6 @@ def new_service_without_runbook(tmp_path: Path) -> Change:
     repo.git("checkout", "-q", "-b", "feature")
     head = repo.commit({"services/checkout/README.md": "# checkout\n\nTakes orders.\n"}, "Add checkout")
     return Change(repo, base, head)
-
 
 def event(tmp_path: Path, name: str, adapt: dict[str, Any]) -> Path:
     """A GitHub example payload from the corpus, adapted to the test repository."""
@@ -72,7 +67,6 @@ def event(tmp_path: Path, name: str, adapt: dict[str, Any]) -> Path:
     path.write_text(json.dumps(payload))
     return path
 
-
 def pull_request_event(tmp_path: Path, change: Change, number: int = 5, action: str = "labeled") -> Path:
     name = "pull_request.labeled.json" if action == "labeled" else f"pull_request.{action}.json"
     return event(tmp_path, name, {
@@ -84,7 +78,6 @@ def pull_request_event(tmp_path: Path, change: Change, number: int = 5, action: 
         "pull_request.head.sha": change.head,
         "label": {"name": LABEL, "color": "d73a4a"},
     })
-
 
 def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str, event_path: Path,
                sha: str, **inputs: str) -> Run:
@@ -116,11 +109,9 @@ def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str,
     return Run(result.returncode, result.stdout, result.stderr, parse_outputs(output.read_text()),
                summary.read_text())
 
-
 def parse_outputs(text: str) -> dict[str, str]:
     blocks = re.findall(r"^([\w-]+)<<(ghadelimiter_\w+)\n(.*?)\n\2$", text, flags=re.S | re.M)
     return {name: value for name, _, value in blocks}
-
 
 def labeled_pull(fake: FakeGitHub, change: Change, *, actor: str, role: str, labeled_at: str = AFTER_PUSH,
                  pushed_at: str = PUSHED, author: str = "ana") -> None:
@@ -128,7 +119,6 @@ def labeled_pull(fake: FakeGitHub, change: Change, *, actor: str, role: str, lab
     fake.push(change.head, pushed_at)
     fake.roles[actor] = role
     fake.label(5, LABEL, actor=actor, at=labeled_at)
-
 
 # -- the override ---------------------------------------------------------------------------------
 def test_a_maintainer_who_is_not_the_author_overrides_after_the_last_push(tmp_path: Path, fake: FakeGitHub) -> None:
@@ -151,7 +141,6 @@ def test_a_maintainer_who_is_not_the_author_overrides_after_the_last_push(tmp_pa
     # Who applied the label was asked of the API, never taken from the payload.
     assert fake.calls("GET", "/issues/5/events") and fake.calls("GET", "/collaborators/maria/permission")
     assert fake.calls("GET", f"/commits/{change.head}/check-suites")
-
 
 @pytest.mark.parametrize(
     ("actor", "role", "labeled_at", "pushed_at", "reason"),
@@ -177,7 +166,6 @@ def test_an_override_that_does_not_count_blocks_with_its_reason(
     assert reason in run.summary
     assert "::error " in run.stdout
 
-
 def test_a_label_in_the_payload_alone_is_not_an_override(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
     fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)  # the API has no label
@@ -188,7 +176,6 @@ def test_a_label_in_the_payload_alone_is_not_an_override(tmp_path: Path, fake: F
     assert run.code == 1
     assert run.outputs["verdict"] == "fail"
     assert not fake.calls("GET", "/issues/5/events")
-
 
 def test_an_api_that_refuses_rejects_the_override_and_still_judges(
     tmp_path: Path, fake: FakeGitHub
@@ -201,7 +188,6 @@ def test_an_api_that_refuses_rejects_the_override_and_still_judges(
 
     assert run.code == 1
     assert "could not verify it through the GitHub API" in run.summary
-
 
 # -- the sticky comment ---------------------------------------------------------------------------
 def test_a_second_run_updates_the_one_comment(tmp_path: Path, fake: FakeGitHub) -> None:
@@ -223,7 +209,6 @@ def test_a_second_run_updates_the_one_comment(tmp_path: Path, fake: FakeGitHub) 
     assert patches[0].path.endswith(f"/issues/comments/{gate_comments[0]['id']}")
     assert "required-docs" in gate_comments[0]["body"]
 
-
 def test_a_read_only_token_falls_back_to_the_summary(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
     fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)
@@ -236,7 +221,6 @@ def test_a_read_only_token_falls_back_to_the_summary(tmp_path: Path, fake: FakeG
     assert "the token cannot write to this pull request" in run.summary
     assert "pull-requests: write" in run.summary
     assert "## ❌ gate: fail" in run.summary
-
 
 # -- reporting limits ----------------------------------------------------------------------------
 def test_25_findings_make_10_error_annotations_and_25_summary_rows(tmp_path: Path, fake: FakeGitHub) -> None:
@@ -256,7 +240,6 @@ def test_25_findings_make_10_error_annotations_and_25_summary_rows(tmp_path: Pat
     assert len(errors) == 10
     assert "15 more errors not annotated: see the job summary" in run.stdout
     assert all(f"config/broken-{i:02d}.yaml" in run.summary for i in range(25))
-
 
 # -- the merge queue ------------------------------------------------------------------------------
 def test_a_merge_group_finds_its_pull_request_in_the_head_ref(tmp_path: Path, fake: FakeGitHub) -> None:
@@ -279,7 +262,6 @@ def test_a_merge_group_finds_its_pull_request_in_the_head_ref(tmp_path: Path, fa
     assert fake.calls("GET", "/issues/7/labels")
     assert len(fake.calls("POST", "/issues/7/comments")) == 1
 
-
 def test_a_merge_group_with_an_unreadable_head_ref_is_an_input_error(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
     event_path = event(tmp_path, "merge_group.checks_requested.json", {"merge_group.head_ref": "refs/heads/main"})
@@ -288,7 +270,6 @@ def test_a_merge_group_with_an_unreadable_head_ref_is_an_input_error(tmp_path: P
 
     assert run.code == 2
     assert "::error title=gate::merge_group: cannot find the pull request in the head ref" in run.stdout
-
 
 # -- events gate does not judge, and the token ----------------------------------------------------
 @pytest.mark.parametrize(
@@ -312,7 +293,6 @@ def test_events_gate_does_not_judge_are_a_notice(tmp_path: Path, fake: FakeGitHu
     assert run.outputs == {"verdict": ""}
     assert fake.requests == []
 
-
 def test_the_token_is_masked_first_and_never_printed_otherwise(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
     labeled_pull(fake, change, actor="maria", role="maintain")
@@ -323,7 +303,6 @@ def test_the_token_is_masked_first_and_never_printed_otherwise(tmp_path: Path, f
     assert lines[0] == f"::add-mask::{TOKEN}"
     assert TOKEN not in "\n".join(lines[1:]) + run.stderr + run.summary
     assert {r.authorization for r in fake.requests} == {f"Bearer {TOKEN}"}
-
 
 def test_a_shallow_checkout_lists_the_files_through_the_api(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
@@ -346,7 +325,6 @@ def test_a_shallow_checkout_lists_the_files_through_the_api(tmp_path: Path, fake
     assert {f["rule"] for f in report["findings"] if f["severity"] == "error"} == {"required-docs"}
     assert all(f["path"].startswith("services/checkout") for f in report["findings"] if f["path"])
 
-
 # -- the deployment notice on push ----------------------------------------------------------------
 def deployed(tmp_path: Path) -> tuple[GitRepo, str, str]:
     repo = GitRepo(tmp_path / "workspace")
@@ -354,14 +332,12 @@ def deployed(tmp_path: Path) -> tuple[GitRepo, str, str]:
     after = repo.commit(documented_service("services/checkout"), "Add the checkout service")
     return repo, before, after
 
-
 def push_event(tmp_path: Path, before: str, after: str) -> Path:
     return event(tmp_path, "push.json", {"ref": "refs/heads/main", "before": before, "after": after,
                                          "deleted": False, "created": False})
 
-
-def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto: Moto,
-                                          aws_env: dict[str, str]) -> None:
+@pytest.mark.usefixtures("aws_env")
+def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto: Moto) -> None:  # noqa: F811
     repo, before, after = deployed(tmp_path)
     topic_arn, queue = moto.topic_with_queue(raw=True)
     inputs = {"SNS-TOPIC-ARN": topic_arn, "AWS-REGION": REGION, "SNS-ENDPOINT-URL": moto.endpoint}
@@ -377,11 +353,10 @@ def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto
     assert "deployment notice published" in first.summary
     assert "already published" in second.summary
 
-
 @pytest.mark.parametrize(("fail_on_error", "code"), [("false", 0), ("true", 1)])
-def test_a_notice_that_cannot_be_sent_is_printed_whole(tmp_path: Path, fake: FakeGitHub, aws_env: dict[str, str],
-                                                       fail_on_error: str, code: int) -> None:
-    from moto_server import closed_port
+@pytest.mark.usefixtures("aws_env")
+def test_a_notice_that_cannot_be_sent_is_printed_whole(tmp_path: Path, fake: FakeGitHub, fail_on_error: str,
+                                                       code: int) -> None:
 
     repo, before, after = deployed(tmp_path)
     run = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after,
