@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from helpers import REPO_ROOT
 
 from gate.adapters import actions
 from gate.adapters.actions import ActionSettings, append_summary, input_value, output_block, write_outputs
@@ -105,3 +108,36 @@ def test_summary_under_the_cap_is_kept_whole(tmp_path: Path) -> None:
 def test_mask_and_commands_are_escaped() -> None:
     assert actions.add_mask("a%b\nc") == "::add-mask::a%25b%0Ac"
     assert actions.notice("50% done\nnext", title="gate: x") == "::notice title=gate%3A x::50%25 done%0Anext"
+
+
+def _action_yml() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    return data
+
+
+def test_action_yml_runs_gate_action_in_the_image() -> None:
+    runs = _action_yml()["runs"]
+    assert runs == {"using": "docker", "image": "Dockerfile", "entrypoint": "gate", "args": ["action"]}
+
+
+def test_every_input_of_action_yml_reaches_the_settings() -> None:
+    inputs = _action_yml()["inputs"]
+    assert inputs["github-token"]["default"] == "${{ github.token }}"
+    given = {
+        "policy": "ci/gate.yaml", "github-token": "tok", "comment": "false", "notify": "false",
+        "sns-topic-arn": "arn:aws:sns:eu-west-1:123456789012:deploys", "aws-region": "eu-west-1",
+        "sns-endpoint-url": "http://127.0.0.1:4566", "fail-on-notice-error": "true",
+    }
+    assert set(inputs) == set(given)
+    # As the runner passes them to a Docker action: upper case, hyphens kept.
+    env = {**BASE_ENV, **{f"INPUT_{name.upper()}": value for name, value in given.items()}}
+    settings = ActionSettings.from_env(env)
+    assert (settings.policy, settings.token, settings.comment, settings.notify) == (
+        Path("/github/workspace/ci/gate.yaml"), "tok", False, False)
+    assert (settings.sns_topic_arn, settings.aws_region, settings.sns_endpoint_url) == (
+        given["sns-topic-arn"], "eu-west-1", "http://127.0.0.1:4566")
+    assert settings.fail_on_notice_error is True
+
+
+def test_action_yml_declares_the_outputs_gate_writes() -> None:
+    assert set(_action_yml()["outputs"]) == {"verdict", "errors", "warnings", "notices", "waived", "report"}

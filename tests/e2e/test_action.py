@@ -128,6 +128,7 @@ def test_a_maintainer_who_is_not_the_author_overrides_after_the_last_push(tmp_pa
     run = run_action(tmp_path, fake, change.repo, "pull_request", pull_request_event(tmp_path, change), change.head)
 
     assert run.code == 0, run.stdout + run.stderr
+    assert set(run.outputs) == {"verdict", "errors", "warnings", "notices", "waived", "report"}
     assert run.outputs["verdict"] == "overridden"
     assert int(run.outputs["waived"]) >= 1
     assert "required-docs" in run.summary
