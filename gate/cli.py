@@ -140,6 +140,11 @@ def _check(args: argparse.Namespace) -> int:
 
         colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         report = text.render(judgement.verdict, judgement.context, color=colour)
+    elif args.format == "markdown":
+        from gate.report import markdown
+
+        window = markdown.policy_window(judgement.policy)
+        report = markdown.render_markdown(judgement.verdict, judgement.context, window=window)
     else:
         report = renderer(args.format)(judgement.verdict, judgement.context)
     if args.output is not None:

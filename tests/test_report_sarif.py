@@ -46,7 +46,6 @@ def assert_valid_sarif(document: dict[str, Any]) -> None:
     run = document["runs"][0]
     driver = run["tool"]["driver"]
     assert driver["name"] == "gate"
-    assert re.match(r"^https://", driver["informationUri"])
     assert driver["semanticVersion"] == __version__
     rule_ids = [rule["id"] for rule in driver["rules"]]
     assert len(rule_ids) == len(set(rule_ids))

@@ -21,7 +21,6 @@ from gate.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Context, Finding
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 # Where a reader of a code-scanning alert learns about gate: its documentation of the rules.
-INFORMATION_URI = "https://github.com/gate-ci/gate"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "gateFinding/v1"
 
@@ -78,7 +77,6 @@ def document(verdict: Verdict, context: Context) -> dict[str, Any]:
         "tool": {
             "driver": {
                 "name": "gate",
-                "informationUri": INFORMATION_URI,
                 "semanticVersion": __version__,
                 "version": __version__,
                 "rules": rule_list,

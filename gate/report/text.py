@@ -81,7 +81,12 @@ def _finding(finding: Finding, paint: object) -> list[str]:
     if finding.line:
         where += f":{finding.line}"
     waived = " [waived]" if finding.waived else ""
-    out = [f"  {mark}{waived} {finding.rule}  {where}", f"      {finding.message}"]
+    out = [f"  {mark}{waived} {finding.rule}  {where}", _indent(finding.message)]
     if finding.remedy:
-        out.append(f"      fix: {finding.remedy}")
+        out.append(_indent(f"fix: {finding.remedy}"))
     return out
+
+
+def _indent(text: str) -> str:
+    """Every line of a multi-line message stays under its finding."""
+    return "\n".join(f"      {line}" for line in text.splitlines() or [""])
