@@ -1,6 +1,7 @@
 """A moto server on loopback for end-to-end tests of the deployment notice.
 
-Import the fixtures into a test module (`from moto_server import moto, aws_env  # noqa: F401`).
+Import the fixtures into a test module: `from moto_server import aws_env_fixture, moto_fixture`
+(they are named `aws_env` and `moto` for the tests that use them).
 The server is started once per session as a subprocess (`python -m moto.server`), waited for,
 and always terminated. Each test makes its own topic and queue, so tests do not see each other's
 messages.
@@ -99,8 +100,8 @@ def _wait_ready(endpoint: str, process: subprocess.Popen[bytes], limit: float = 
     raise RuntimeError(f"moto server at {endpoint} was not ready within {limit:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def moto() -> Iterator[Moto]:
+@pytest.fixture(scope="session", name="moto")
+def moto_fixture() -> Iterator[Moto]:
     pytest.importorskip("moto.server")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
@@ -122,8 +123,8 @@ def moto() -> Iterator[Moto]:
             process.wait(timeout=10)
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+@pytest.fixture(name="aws_env")
+def aws_env_fixture(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Dummy credentials for this process and for the CLI subprocesses it starts."""
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)

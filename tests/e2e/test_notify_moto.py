@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 from helpers import SEED_CANARY, GitRepo, documented_service, run_gate
-from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env, closed_port, moto, sns_envelope  # noqa: F401
+from moto_server import (  # the fixtures `aws_env` and `moto` come with their functions
+    DUMMY_AWS_ENV,
+    REGION,
+    Moto,
+    aws_env_fixture,  # noqa: F401
+    closed_port,
+    moto_fixture,  # noqa: F401
+    sns_envelope,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +97,7 @@ def test_dry_run_prints_the_chatbot_notification_and_publishes_nothing(moto: Mot
     repo, sha = deployed(tmp_path)
     topic, queue = moto.topic_with_queue()
     # No credentials at all: a dry run must not need them.
-    no_credentials = {name: "" for name in DUMMY_AWS_ENV} | {"GITHUB_REPOSITORY": "acme/shop"}
+    no_credentials = dict.fromkeys(DUMMY_AWS_ENV, "") | {"GITHUB_REPOSITORY": "acme/shop"}
 
     result = run_gate(
         "notify", "--repo", str(repo.path), "--now", NOW, "--dry-run",
@@ -215,7 +223,7 @@ class _ThrottlingProxy(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
