@@ -102,7 +102,9 @@ groups:
 
 
 def test_a_plain_rules_file_is_read() -> None:
-    assert [f.line for f in run({"prometheus/rules.yml": PLAIN})] == [6]
+    (finding,) = run({"prometheus/rules.yml": PLAIN})
+    assert finding.line == 6
+    assert "accept `documentation` in checks.alert-runbook.annotations" in finding.remedy
 
 
 def test_aliases_are_accepted_when_the_policy_says_so() -> None:

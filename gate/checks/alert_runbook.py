@@ -89,6 +89,9 @@ def _judge_rule(context: Context, path: str, rule: YMap, options: Options) -> It
     accepted = " or ".join(options.annotations)
     if annotations is None or key is None:
         present = ", ".join(str(k) for k in annotations) if annotations else "none"
+        # A link under another name (rook's `documentation:`) may be the team's convention.
+        links = [str(k) for k, v in (annotations or {}).items() if isinstance(v, str) and "://" in v]
+        alias = f", or accept `{links[0]}` in checks.{ID}.annotations" if links else ""
         yield Finding(
             rule=ID,
             severity=Severity.ERROR,
@@ -96,7 +99,7 @@ def _judge_rule(context: Context, path: str, rule: YMap, options: Options) -> It
             line=rule.line_of("alert"),
             message=f"alert {alert} has no {accepted} annotation (annotations found: {present})",
             remedy=f"add `annotations: {{{options.annotations[0]}: <link to the runbook>}}` so whoever is paged "
-            "lands on the steps to take",
+            f"lands on the steps to take{alias}",
         )
         return
     value = annotations[key]
