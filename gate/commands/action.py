@@ -109,9 +109,11 @@ def plan_for(event_name: str, payload: Mapping[str, Any], settings: ActionSettin
                 merge_base=True,
             )
         if action == "closed" and pull.get("merged") and pull.get("merge_commit_sha"):
+            merged = str(pull["merge_commit_sha"])
             return Plan(
                 description=f"merged pull request #{number}",
-                head=str(pull["merge_commit_sha"]),
+                base=f"{merged}^1",  # what the default branch was just before it landed
+                head=merged,
                 pull_number=number,
                 notice=True,
             )

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fake_github import FakeGitHub
 from helpers import CORPUS, GitRepo, documented_service, run_gate
-from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env, closed_port, moto  # noqa: F401 - fixtures
+from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env_fixture, closed_port, moto_fixture  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -338,7 +338,7 @@ def push_event(tmp_path: Path, before: str, after: str) -> Path:
                                          "deleted": False, "created": False})
 
 @pytest.mark.usefixtures("aws_env")
-def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto: Moto) -> None:  # noqa: F811
+def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto: Moto) -> None:
     repo, before, after = deployed(tmp_path)
     topic_arn, queue = moto.topic_with_queue(raw=True)
     inputs = {"SNS-TOPIC-ARN": topic_arn, "AWS-REGION": REGION, "SNS-ENDPOINT-URL": moto.endpoint}
@@ -371,3 +371,34 @@ def test_a_notice_that_cannot_be_sent_is_printed_whole(tmp_path: Path, fake: Fak
     assert f"git revert --no-edit {after}" in run.summary
     assert not fake.calls("POST", "/statuses/")
     assert DUMMY_AWS_ENV["AWS_SECRET_ACCESS_KEY"] not in run.stdout + run.summary
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_closed_pull_request_is_judged_only_when_merged(tmp_path: Path, fake: FakeGitHub, merged: bool) -> None:
+    repo, before, after = deployed(tmp_path)
+    fake.add_pull(5, author="ana", head_sha=after, base_sha=before)
+    event_path = event(tmp_path, "pull_request.closed.json", {
+        "number": 5, "pull_request.number": 5, "pull_request.merged": merged, "pull_request.merge_commit_sha": after,
+    })
+
+    run = run_action(tmp_path, fake, repo, "pull_request", event_path, after)
+
+    assert run.code == 0
+    if merged:
+        assert run.outputs["verdict"] == "pass"
+        assert "merged pull request #5" in run.stdout
+        assert "no sns-topic-arn; no deployment notice" in run.stdout
+        assert json.loads(Path(run.outputs["report"]).read_text())["base"] == before
+    else:
+        assert run.outputs == {"verdict": ""}
+
+
+def test_workflow_dispatch_judges_the_workflow_commit(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo, before, after = deployed(tmp_path)
+
+    run = run_action(tmp_path, fake, repo, "workflow_dispatch", event(tmp_path, "workflow_dispatch.json", {}), after)
+
+    assert run.code == 0
+    report = json.loads(Path(run.outputs["report"]).read_text())
+    assert (report["base"], report["head"], report["verdict"]) == (before, after, "pass")
+    assert fake.requests == []
