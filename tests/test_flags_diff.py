@@ -85,6 +85,12 @@ flags:
             id="flagd-same-share-other-weights",
         ),
         pytest.param(
+            flagd(targeting=FRACTIONAL.format(on=10, off=90)),
+            flagd(targeting=FRACTIONAL.format(on="{'-': [{var: $flagd.timestamp}, 1740000000]}", off=100)),
+            [("beta", "rollout-raised")],
+            id="flagd-computed-weight-counts-as-all-traffic",
+        ),
+        pytest.param(
             flagd(), flagd(targeting="targeting: {if: [{in: ['@corp', {var: email}]}, 'on', 'off']}"),
             [("beta", "rollout-raised")],
             id="flagd-rule-starts-serving-on",

@@ -105,9 +105,10 @@ def _fractional_shares(args: list[Any]) -> dict[str, float]:
     buckets = [a for a in args if isinstance(a, list) and a and isinstance(a[0], str)]
     weights: dict[str, float | None] = {}
     for bucket in buckets:
-        weight = bucket[1] if len(bucket) > 1 else 1
+        weight = bucket[1] if len(bucket) > 1 else 1  # flagd's default weight is 1
         number = float(weight) if isinstance(weight, int | float) and not isinstance(weight, bool) else None
-        weights[bucket[0]] = (weights.get(bucket[0]) or 0.0) + number if number is not None else None
+        earlier = weights.get(bucket[0], 0.0)
+        weights[bucket[0]] = None if number is None or earlier is None else earlier + number
     total = sum(w for w in weights.values() if w is not None)
     # A weight computed at evaluation time (e.g. from $flagd.timestamp) can reach anything: read it
     # as all the traffic, so raising it from a fixed number is never missed.
