@@ -108,6 +108,14 @@ def test_gives_up_within_the_time_budget(fake: FakeGitHub) -> None:
     assert "rate limited GET /repos/octo-org/octo-repo/issues/5/labels" in str(caught.value)
 
 
+def test_retries_stop_when_the_session_budget_is_spent(fake: FakeGitHub) -> None:
+    fake.fail("GET", "/pulls/5", 502, times=3)
+    sleeps = Sleeps()
+    with client(fake, sleeps, session_budget=0.0) as github, pytest.raises(GitHubError, match="502"):
+        github.pull(5)
+    assert sleeps == []
+
+
 def test_stops_after_a_bounded_number_of_attempts(fake: FakeGitHub) -> None:
     fake.fail("GET", "/pulls/5", 503, times=20)
     sleeps = Sleeps()

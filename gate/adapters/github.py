@@ -3,8 +3,9 @@
 Retries (tenacity) cover what goes away by waiting: 5xx answers, 429, the secondary rate limit and
 an exhausted primary rate limit (403 with `retry-after` or `x-ratelimit-remaining: 0`), dropped
 connections and timeouts. Waits honour `retry-after`, then `x-ratelimit-reset`, else back off
-exponentially; all of them together stay within `retry_budget` seconds, so a job never hangs on
-GitHub. Other refusals are explained in one line that names the permission the token lacks.
+exponentially; one request's retries stay within `retry_budget` seconds and all retries of a run
+stop once `session_budget` has passed, so a job never hangs on GitHub. Other refusals are
+explained in one line that names the permission the token lacks.
 
 The token lives only in the HTTP client's headers: it is in no repr, message or log line.
 """
@@ -97,6 +98,7 @@ class GitHub:
         *,
         timeout: float = 15.0,
         retry_budget: float = 60.0,
+        session_budget: float = 180.0,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -105,6 +107,8 @@ class GitHub:
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self.retry_budget = retry_budget
+        # Retries of all requests together stop after this long, so a run's API time stays bounded.
+        self._session_deadline = time.monotonic() + session_budget
         self.backoff = backoff
         self._sleep = sleep
         self._clock = clock
@@ -326,7 +330,12 @@ class GitHub:
 
     def _stop(self, state: RetryCallState) -> bool:
         spent = max(state.seconds_since_start or 0.0, state.idle_for)
-        return state.attempt_number >= MAX_ATTEMPTS or spent + self._next_wait(state) > self.retry_budget
+        wait = self._next_wait(state)
+        return (
+            state.attempt_number >= MAX_ATTEMPTS
+            or spent + wait > self.retry_budget
+            or time.monotonic() + wait > self._session_deadline
+        )
 
 
 def explain(method: str, path: str, response: httpx.Response) -> str:
