@@ -44,7 +44,8 @@ def main(argv: list[str]) -> int:
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "Import the shop services")
     git(target, "checkout", "-q", "-b", "express-checkout")
-    shutil.copytree(SHOP / "change", target, dirs_exist_ok=True)
+    # Plain copies (fresh mtimes): git must see an edit even when the size stays the same.
+    shutil.copytree(SHOP / "change", target, dirs_exist_ok=True, copy_function=shutil.copy)
     git(target, "add", "-A")
     message = (
         "Launch express checkout behind a flag\n\n"

@@ -134,6 +134,7 @@ def _check(args: argparse.Namespace) -> int:
             now,
             policy_path=args.policy,
             labels=tuple(args.label),
+            repository=os.environ.get("GITHUB_REPOSITORY") or git.github_repository(),
         )
     if args.format == "text":
         from gate.report import text

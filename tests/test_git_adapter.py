@@ -114,3 +114,22 @@ def test_not_a_repository(tmp_path: Path) -> None:
         Git(tmp_path)
     with pytest.raises(InputError, match="no such directory"):
         Git(tmp_path / "missing")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://github.com/acme/shop.git", "acme/shop"),
+        ("https://github.com/acme/shop", "acme/shop"),
+        ("git@github.com:acme/shop.git", "acme/shop"),
+        ("ssh://git@github.com/acme/shop.v2", "acme/shop.v2"),
+        ("https://gitlab.com/acme/shop.git", None),
+        (None, None),
+    ],
+)
+def test_github_repository_from_the_origin_remote(repo: GitRepo, url: str | None, expected: str | None) -> None:
+    repo.commit({"a": "1"})
+    if url:
+        repo.git("remote", "add", "origin", url)
+    with Git(repo.path) as git:
+        assert git.github_repository() == expected

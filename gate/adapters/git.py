@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,8 @@ _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"
 _MODE_GITLINK = "160000"
 _SYMLINK_HOPS = 8
+# https://github.com/o/r(.git), git@github.com:o/r(.git), ssh://git@github.com/o/r
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 
 def _git_env() -> dict[str, str]:
@@ -110,6 +113,12 @@ class Git:
             author_email=email,
             parents=tuple(parents.split()),
         )
+
+    def github_repository(self) -> str | None:
+        """`owner/name` of the `origin` remote when it is on GitHub (to resolve links into this repo)."""
+        url = self._try("config", "--get", "remote.origin.url")
+        match = _GITHUB_REMOTE.search(url)
+        return match.group(1) if match else None
 
     # -- the change ---------------------------------------------------------------------------
     def diff(self, base: str, head: str) -> list[ChangedFile]:
