@@ -44,6 +44,8 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
 _MAX_CANARY_SETTINGS = 24
+# Chat is read on a phone: the commit message there is a preview; email and JSON carry all of it.
+CHAT_BODY_CHARS = 1500
 
 
 class NoticeError(ValueError):
@@ -105,14 +107,16 @@ class Notice:
         return f"{name} <{email}>" if email else name
 
 
-def build_notice(verdict: Verdict, context: Context, *, repository: str | None = None, event: str = "push") -> Notice:
-    """The notice for the change `context` judged as `verdict`."""
+def build_notice(
+    verdict: Verdict, context: Context, *, repository: str | None = None, event: str | None = None
+) -> Notice:
+    """The notice for the change `context` judged as `verdict`; the event defaults to the context's, else push."""
     commit = context.commit or Commit(
         sha=context.head, subject="", body="", author_name="unknown", author_email="", parents=()
     )
     return Notice(
         repository=repository or context.repository or "unknown repository",
-        event=context.event or event,
+        event=event or context.event or "push",
         commit=commit,
         base=context.base,
         now=context.now,
@@ -462,7 +466,8 @@ def render_markdown(notice: Notice) -> str:
         lines.append("*Override*")
         lines += [f"• {_md(line)}" for line in _override_lines(notice)]
     if commit.body:
-        lines += ["*Commit message*", "```", commit.body.replace("```", "'''"), "```"]
+        body, _ = _cut(commit.body, CHAT_BODY_CHARS, "here: the email and the JSON message carry all of it")
+        lines += ["*Commit message*", "```", body.replace("```", "'''"), "```"]
     return "\n".join(lines)
 
 
@@ -658,11 +663,11 @@ def _capped(notice: Notice, cap: int) -> Notice:
     )
 
 
-def _cut(text: str, cap: int) -> tuple[str, int]:
+def _cut(text: str, cap: int, why: str = "to fit SNS's 256 KiB message limit") -> tuple[str, int]:
     if len(text) <= cap:
         return text, 0
     removed = len(text) - cap
-    return f"{text[:cap]}\n[... {removed} characters trimmed by gate to fit SNS's 256 KiB message limit]", removed
+    return f"{text[:cap]}\n[... {removed} characters trimmed by gate {why}]", removed
 
 
 def _assemble(notice: Notice, report: Mapping[str, Any], topic_arn: str | None) -> SnsMessage:

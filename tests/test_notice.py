@@ -260,3 +260,12 @@ def test_every_changed_workload_gets_an_undo_or_a_lookup() -> None:
     ]
     lookups = [s.code for s in notice.rollback if s.kind == "lookup"]
     assert lookups == ["kubectl get deployments --all-namespaces --field-selector metadata.name=ledger"]
+
+
+def test_chat_shows_a_preview_of_a_long_commit_message_and_email_all_of_it() -> None:
+    commit = replace(COMMIT, body="why " * 2000)
+    notice = build_notice(passing(), context_with({"README.md": "x"}, commit=commit))
+    description = render_chatbot(notice)["content"]["description"]
+    assert "characters trimmed by gate here: the email and the JSON message carry all of it" in description
+    assert len(description) < 2500
+    assert "why " * 2000 in render_text(notice).replace("\n  ", "\n")
