@@ -198,7 +198,12 @@ def _run(settings: ActionSettings) -> int:
         if plan.comment and plan.pull_number is not None:
             _comment(github, settings, plan.pull_number, judgement, notes)
         _flush_notes(settings, notes)
-    if judgement.verdict.outcome is Outcome.FAIL:
+    if judgement.verdict.outcome is Outcome.FAIL and plan.notice:
+        # The change has already landed: there is nothing left to block, and a red default branch
+        # would tell nobody what to do. The notice and the summary carry the findings instead.
+        _say(actions.warning("this change landed with blocking findings; the deployment notice lists them",
+                             title="gate"))
+    elif judgement.verdict.outcome is Outcome.FAIL:
         return EXIT_BLOCKED
     if notice_failed and settings.fail_on_notice_error:
         _say(actions.error("the deployment notice was not published (fail-on-notice-error is true)", title="gate"))

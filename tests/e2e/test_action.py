@@ -402,3 +402,17 @@ def test_workflow_dispatch_judges_the_workflow_commit(tmp_path: Path, fake: Fake
     report = json.loads(Path(run.outputs["report"]).read_text())
     assert (report["base"], report["head"], report["verdict"]) == (before, after, "pass")
     assert fake.requests == []
+
+
+def test_a_push_that_landed_with_blocking_findings_reports_them_without_failing(tmp_path: Path,
+                                                                                  fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    before = repo.commit({"README.md": "# shop\n"}, "start")
+    after = repo.commit({"services/checkout/README.md": "# checkout\n"}, "Add checkout without a runbook")
+
+    run = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after)
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.outputs["verdict"] == "fail"
+    assert "::warning title=gate::this change landed with blocking findings" in run.stdout
+    assert "required-docs" in run.summary
