@@ -59,3 +59,30 @@ def test_the_repository_name_comes_from_the_origin_remote(repo: GitRepo) -> None
     result = run_gate("notify", "--repo", str(repo.path), "--dry-run", env={"GITHUB_REPOSITORY": ""})
     assert result.returncode == 0, result.stderr
     assert "Repository:   acme/storefront" in result.stdout
+
+
+def flagd(state: str) -> str:
+    return (
+        '{\n  "flags": {\n    "new-checkout": {\n      "state": "' + state + '",\n'
+        '      "variants": {"on": true, "off": false},\n      "defaultVariant": "on"\n    }\n  }\n}\n'
+    )
+
+
+def test_a_real_flag_activation_gets_its_off_switch_in_the_notice(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({**documented_service("services/checkout"), "services/checkout/flags/flags.json": flagd("DISABLED")},
+                "Add checkout, flag off")
+    repo.commit({"services/checkout/flags/flags.json": flagd("ENABLED")}, "Turn on new-checkout")
+
+    result = run_gate("notify", "--repo", str(repo.path), "--dry-run", "--now", "2026-11-30T11:00:00Z",
+                      env={"GITHUB_REPOSITORY": "acme/shop"})
+
+    assert result.returncode == 0, result.stderr
+    start = result.stdout.index("--- json (sqs, lambda) ---\n") + len("--- json (sqs, lambda) ---\n")
+    end = result.stdout.index("\n--- envelope ---")
+    sent = json.loads(result.stdout[start:end])
+    (activation,) = sent["report"]["activations"]
+    assert activation["flag"] == "new-checkout"
+    edits = [step for step in sent["notice"]["rollback"] if step["kind"] == "edit"]
+    assert [step["code"] for step in edits] == ['"state": "DISABLED"']
+    assert f"in services/checkout/flags/flags.json line {activation['line']}, set" in edits[0]["title"]

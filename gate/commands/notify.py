@@ -11,16 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
-from pathlib import Path
 
 from gate.errors import EXIT_PASS, ExternalError, UsageError
 from gate.notice import SnsMessage
 
 TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
-_REMOTE = re.compile(r"(?:github\.com|[^/:@]+)[:/]([^/:]+/[^/]+?)(?:\.git)?/?$")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             Refs(base=args.base, head=args.head),
             now,
             policy_path=args.policy,
-            repository=repository_name(args.repo),
+            repository=os.environ.get("GITHUB_REPOSITORY") or git.github_repository() or args.repo.resolve().name,
             event="push",
         )
     if args.dry_run:
@@ -86,24 +82,3 @@ def dry_run_text(message: SnsMessage, topic_arn: str | None) -> str:
         json.dumps(envelope, indent=2, ensure_ascii=False),
     ]
     return "\n".join(sections) + "\n"
-
-
-def repository_name(repo: Path) -> str:
-    """owner/name: from GitHub Actions' environment, else the origin remote, else the folder name."""
-    from_env = os.environ.get("GITHUB_REPOSITORY")
-    if from_env:
-        return from_env
-    try:
-        remote = subprocess.run(
-            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        remote = ""
-    match = _REMOTE.search(remote)
-    if match:
-        return match.group(1)
-    return repo.resolve().name
