@@ -217,12 +217,15 @@ build_image() {
     chmod a+r "$mounted/host-ca.crt" "$mounted/pip.conf"
     log "pip inside the build: $(grep -v '^\[' "$mounted/pip.conf" | tr '\n' ' ')"
     version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$REPO_ROOT/gate/__init__.py")
-    # --layers caches each step, so a rebuild after a change to gate/ reruns only pip.
-    "${BUILDAH[@]}" bud --isolation chroot --pull=never --layers --quiet \
+    # No --layers: vfs stores every cached layer as a full copy of the tree (about 1 GB per build
+    # of a changed gate/), and the cache key ignores --volume, so a cached step could carry what
+    # an older mount left. pip's own cache (above) is what keeps a rebuild quick.
+    "${BUILDAH[@]}" bud --isolation chroot --pull=never --layers=false --quiet \
         --build-arg VERSION="${version:-dev}" \
         --build-arg PIP_CONFIG_FILE=/mnt/pip.conf \
         --volume "$mounted:/mnt" \
-        -f "$REPO_ROOT/Dockerfile" -t "$image" "$REPO_ROOT" >/dev/null
+        -f "$REPO_ROOT/Dockerfile" -t "$image" "$REPO_ROOT" \
+        > /dev/null 2> >(grep -v '^debconf: delaying package configuration' >&2)
 }
 
 total_started=$(now)
@@ -247,6 +250,8 @@ else
     timed "base image (commit $BASE_IMAGE)" commit_base_image
 fi
 timed "image build ($image)" build_image
+# The image this build replaced, now untagged, and nothing else.
+"${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
 
 log "image $image built: $("${BUILDAH[@]}" images --format '{{.Size}}' "$image") (uncompressed)"
 log "$(printf '%-44s %6s s' "total" "$(seconds_since "$total_started")")"
