@@ -13,9 +13,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate import __version__
 from gate.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_PASS, EXIT_USAGE, GateError, UsageError
+
+if TYPE_CHECKING:
+    from gate.pipeline import Judgement
 
 
 class _Parser(argparse.ArgumentParser):
@@ -119,23 +123,30 @@ def now_from(args: argparse.Namespace) -> datetime:
     return parse_time(args.now) if getattr(args, "now", None) else datetime.now(UTC)
 
 
-def _check(args: argparse.Namespace) -> int:
+def judge_args(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | None = None) -> Judgement:
+    """Judge the change the common options (--repo, --base, --head, --policy, --now) name."""
     from gate.adapters.git import Git
     from gate.context import Refs
-    from gate.models import Outcome
     from gate.pipeline import judge_change
-    from gate.report import renderer
 
     now = now_from(args)
     with Git(args.repo) as git:
-        judgement = judge_change(
+        return judge_change(
             git,
             Refs(base=args.base, head=args.head),
             now,
             policy_path=args.policy,
-            labels=tuple(args.label),
+            labels=labels,
             repository=os.environ.get("GITHUB_REPOSITORY") or git.github_repository(),
+            event=event,
         )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from gate.models import Outcome
+    from gate.report import renderer
+
+    judgement = judge_args(args, labels=tuple(args.label))
     if args.format == "text":
         from gate.report import text
 

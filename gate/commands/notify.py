@@ -20,26 +20,17 @@ TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
 
 def run(args: argparse.Namespace) -> int:
-    from gate.adapters.git import Git
-    from gate.cli import now_from
-    from gate.context import Refs
+    from gate.cli import judge_args
     from gate.notice import NoticeError
-    from gate.pipeline import judge_change
     from gate.publish import prepare_message, publish_deployment_notice
 
     topic_arn = args.topic_arn or os.environ.get(TOPIC_ENV) or None
     if topic_arn is None and not args.dry_run:
         raise UsageError(f"notify: no SNS topic: pass --topic-arn or set {TOPIC_ENV} (or use --dry-run)")
-    now = now_from(args)
-    with Git(args.repo) as git:
-        judgement = judge_change(
-            git,
-            Refs(base=args.base, head=args.head),
-            now,
-            policy_path=args.policy,
-            repository=os.environ.get("GITHUB_REPOSITORY") or git.github_repository() or args.repo.resolve().name,
-            event="push",
-        )
+    judgement = judge_args(args, event="push")
+    if judgement.context.repository is None:
+        # A clone without a GitHub remote: the folder's name still tells the team which repository.
+        judgement.context.repository = args.repo.resolve().name
     if args.dry_run:
         try:
             message = prepare_message(judgement, topic_arn=topic_arn)
