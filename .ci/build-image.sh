@@ -225,7 +225,7 @@ build_image() {
         --build-arg PIP_CONFIG_FILE=/mnt/pip.conf \
         --volume "$mounted:/mnt" \
         -f "$REPO_ROOT/Dockerfile" -t "$image" "$REPO_ROOT" \
-        > /dev/null 2> >(grep -v '^debconf: delaying package configuration' >&2)
+        > /dev/null 2> >({ grep -v '^debconf: delaying package configuration' || true; } >&2)
 }
 
 total_started=$(now)
