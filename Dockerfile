@@ -53,7 +53,7 @@ COPY --from=builder /opt/gate /opt/gate
 ENV PATH=/opt/gate/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
-WORKDIR /github/workspace
-# Root on purpose: GitHub starts Docker actions as root and the mounted workspace, event file and
-# $GITHUB_OUTPUT belong to the runner's user; a non-root user here could not write the outputs.
+# No USER and no WORKDIR, as GitHub asks of Docker actions: it runs them as root (the mounted
+# workspace, event file and $GITHUB_OUTPUT belong to the runner's user, and root can write the
+# outputs) and mounts the checkout at /github/workspace as the working directory itself.
 ENTRYPOINT ["gate", "action"]
