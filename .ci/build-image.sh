@@ -250,7 +250,7 @@ else
     timed "base image (commit $BASE_IMAGE)" commit_base_image
 fi
 timed "image build ($image)" build_image
-# The image this build replaced, now untagged, and nothing else.
+# Dangling images: the one this build replaced (untagged by the new one) and any a failed build left.
 "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
 
 log "image $image built: $("${BUILDAH[@]}" images --format '{{.Size}}' "$image") (uncompressed)"
