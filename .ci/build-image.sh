@@ -26,7 +26,7 @@ image=gate
 for arg in "$@"; do
     case $arg in
         --refresh-base) refresh_base=true ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "build-image: unknown option $arg (see --help)" >&2; exit 2 ;;
         *) image=$arg ;;
     esac
