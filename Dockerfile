@@ -18,9 +18,9 @@ COPY gate /src/gate
 # configuration at /mnt and names it here; unset elsewhere, so pip uses PyPI as usual.
 ARG PIP_CONFIG_FILE
 # Dependencies come as binary wheels only: the final image must not need, and the builder does
-# not have, a compiler. pip's cache and pip itself stay in this stage, which is discarded. botocore keeps
-# only the service models gate's notice publisher can use (SNS, and STS/SSO for credentials):
-# its ~450 other models are most of its size.
+# not have, a compiler. pip, its cache and setuptools stay in this stage, which is discarded.
+# botocore keeps only the service models gate's notice publisher can use (SNS, and STS/SSO for
+# credentials): its ~450 other models are most of its size.
 RUN set -eu; \
     python3 -m venv /opt/gate; \
     /opt/gate/bin/pip install --quiet --disable-pip-version-check \
