@@ -16,6 +16,7 @@ from typing import Any
 from gate.yamlio import YamlError, YMap, load_all
 
 YAML_SUFFIXES = (".yaml", ".yml")
+FLAGGER_GROUP = "flagger.app"  # Flagger's API group; other projects also have a kind named Canary
 
 # Go-template control flow or an unquoted action at the start of a value: the mark of a Helm chart
 # template, which is not YAML until rendered. Placeholders inside strings parse fine and are not this.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -224,6 +224,11 @@ class Context:
             tree = self.head_tree if side == "head" else self.base_tree
             self._manifests[key] = load_manifest(path, tree.read(path))
         return self._manifests[key]
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, to the second: how gate writes every time it reports."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_mapping(value: Any) -> Mapping[str, Any] | None:

@@ -10,9 +10,9 @@ judgement itself still completes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from gate.models import Override
+from gate.models import Override, utc_iso
 from gate.policy import OverridePolicy
 
 
@@ -53,8 +53,8 @@ def decide(evidence: LabelEvidence, policy: OverridePolicy) -> Override | None:
         return rejected("GitHub does not say when the head commit was pushed, so the label cannot be shown to be newer")
     if evidence.applied_at <= evidence.pushed_at:
         return rejected(
-            f"the label was applied at {_utc(evidence.applied_at)}, before the last push at "
-            f"{_utc(evidence.pushed_at)}; a label covers only what was there when it was applied: "
+            f"the label was applied at {utc_iso(evidence.applied_at)}, before the last push at "
+            f"{utc_iso(evidence.pushed_at)}; a label covers only what was there when it was applied: "
             "remove it and apply it again"
         )
     return Override(
@@ -62,8 +62,8 @@ def decide(evidence: LabelEvidence, policy: OverridePolicy) -> Override | None:
         actor=evidence.actor,
         role=evidence.role,
         accepted=True,
-        reason=f"applied by {evidence.actor} ({evidence.role}) at {_utc(evidence.applied_at)}, "
-        f"after the last push at {_utc(evidence.pushed_at)}",
+        reason=f"applied by {evidence.actor} ({evidence.role}) at {utc_iso(evidence.applied_at)}, "
+        f"after the last push at {utc_iso(evidence.pushed_at)}",
     )
 
 
@@ -78,7 +78,3 @@ def _either(roles: tuple[str, ...]) -> str:
     if len(roles) == 1:
         return roles[0]
     return ", ".join(roles[:-1]) + f" or {roles[-1]}"
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")

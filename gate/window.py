@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from gate.models import utc_iso
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # How far past the last freeze `next_opening` looks before it gives up (a window that never opens).
 _HORIZON = timedelta(days=400)
@@ -79,7 +81,8 @@ class Window:
         _require_aware(moment)
         freeze = self.freeze_at(moment)
         if freeze is not None:
-            return f"it falls in the freeze \u201c{freeze.reason}\u201d ({_utc(freeze.start)} to {_utc(freeze.end)})"
+            span = f"{utc_iso(freeze.start)} to {utc_iso(freeze.end)}"
+            return f"it falls in the freeze \u201c{freeze.reason}\u201d ({span})"
         wall = self.local(moment)
         zone = "UTC" if self.is_utc else self.zone_name
         hours = f"{_hhmm(self.start)}\u2013{_hhmm(self.end)} {zone}"
@@ -184,9 +187,6 @@ def _require_aware(moment: datetime) -> None:
 def _hhmm(clock: time) -> str:
     return clock.strftime("%H:%M")
 
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _instants_of_wall(wall: datetime, zone: tzinfo) -> list[datetime]:

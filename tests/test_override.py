@@ -39,7 +39,7 @@ GOOD = LabelEvidence(
         pytest.param(replace(GOOD, actor="ana", role="admin"), OverridePolicy(allow_author=True), True,
                      "applied by ana", id="author-allowed-by-policy"),
         pytest.param(replace(GOOD, applied_at=EARLIER), OverridePolicy(), False,
-                     "before the last push at 2026-11-30 09:00:00Z", id="pushed-after-label"),
+                     "before the last push at 2026-11-30T09:00:00Z", id="pushed-after-label"),
         pytest.param(replace(GOOD, applied_at=PUSHED), OverridePolicy(), False, "before the last push",
                      id="same-second-as-push"),
         pytest.param(replace(GOOD, pushed_at=None), OverridePolicy(), False,

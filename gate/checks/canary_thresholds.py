@@ -50,13 +50,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gate.checks.base import CheckOptions, Result
-from gate.manifests import YAML_SUFFIXES, Document, as_number
+from gate.manifests import FLAGGER_GROUP, YAML_SUFFIXES, Document, as_number
 from gate.models import Context, Finding, Severity
 from gate.yamlio import YList, YMap
 
 ID = "canary-thresholds"
 
-FLAGGER_GROUP = "flagger.app"
 SUCCESS_RATE_BUILTIN = "request-success-rate"
 LATENCY_BUILTIN = "request-duration"
 # Flagger's defaults for fields a Canary leaves unset.

@@ -54,7 +54,7 @@ checks:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -62,7 +62,7 @@ from gate.checks.base import CheckOptions, Result
 from gate.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
 from gate.flags.diff import Change, activations
 from gate.manifests import YAML_SUFFIXES
-from gate.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
+from gate.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity, utc_iso
 from gate.window import Freeze, Window, load_zone, make_window, parse_hhmm, parse_weekday
 
 ID = "golden-window"
@@ -179,8 +179,8 @@ def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator
     )
     if inside:
         return
-    when = f"when this change lands ({_utc(at)})" if change.at is None or change.at < now else (
-        f"at {_utc(at)}, the time its {change.scheduled} sets"
+    when = f"when this change lands ({utc_iso(at)})" if change.at is None or change.at < now else (
+        f"at {utc_iso(at)}, the time its {change.scheduled} sets"
     )
     opening = window.next_opening(at)
     yield Finding(
@@ -197,7 +197,7 @@ def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator
 def _next(window: Window, opening: datetime | None) -> str:
     if opening is None:
         return "The window does not open again within the next 400 days; check the policy's days and freezes."
-    text = f"The next window opens {_utc(opening)}"
+    text = f"The next window opens {utc_iso(opening)}"
     if not window.is_utc:
         local = opening.astimezone(window.zone)
         text += f" ({local:%A %H:%M} {window.zone_name})"
@@ -205,7 +205,7 @@ def _next(window: Window, opening: datetime | None) -> str:
 
 
 def _remedy(change: Change, window: Window, opening: datetime | None) -> str:
-    nxt = _utc(opening) if opening is not None else "none in sight"
+    nxt = utc_iso(opening) if opening is not None else "none in sight"
     if change.at is not None:
         return (
             f"move the {change.scheduled} to a time inside the window (the next opening is {nxt}); "
@@ -229,6 +229,3 @@ def _invalid(path: str, error: FlagFileError) -> Finding:
         "narrow `checks.golden-window.flag_files` / add the path to `ignore` if it is not a flag file",
     )
 
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -9,8 +9,8 @@ environment or the network, and nothing here imports an AWS client: only gate.ad
 
 from __future__ import annotations
 
+from gate.manifests import FLAGGER_GROUP
 from gate.notice.canary import CanaryChange, CanarySetting, canary_changes, canary_settings
-from gate.notice.changed import FLAGGER_GROUP
 from gate.notice.compose import compose
 from gate.notice.ids import event_id, thread_id
 from gate.notice.lines import title

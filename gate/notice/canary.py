@@ -8,9 +8,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gate.manifests import Document
+from gate.manifests import FLAGGER_GROUP, Document
 from gate.models import Context
-from gate.notice.changed import FLAGGER_GROUP, changed_manifests
+from gate.notice.changed import changed_manifests
 from gate.yamlio import YList, YMap
 
 _MAX_CANARY_SETTINGS = 24

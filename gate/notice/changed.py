@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gate.manifests import YAML_SUFFIXES, ManifestFile
 from gate.models import ChangedFile, Context
 
-FLAGGER_GROUP = "flagger.app"
-
 
 def changed_manifests(context: Context) -> Iterator[tuple[ChangedFile, ManifestFile]]:
     """Each changed YAML file with its parse at head; a file that does not parse is skipped here

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gate.models import utc_iso
 from gate.notice.ids import event_id, thread_id
 from gate.notice.lines import activation_line, canary_lines, finding_line, override_lines, services_line, title
 from gate.notice.message import cut, sanitize_subject
 from gate.notice.model import Notice
-from gate.report.json import utc
 
 # Chat is read on a phone: the commit message there is a preview; email and JSON carry all of it.
 CHAT_BODY_CHARS = 1500
@@ -37,7 +37,7 @@ def render_text(notice: Notice) -> str:
     if notice.pull_request:
         lines.append(f"Pull request: {notice.pull_request}")
     lines += [
-        f"Event:        {notice.event} at {utc(notice.now)}",
+        f"Event:        {notice.event} at {utc_iso(notice.now)}",
         f"Verdict:      {notice.outcome} (gate judged {notice.base[:12]}..{commit.short})",
         f"Services:     {services_line(notice)}",
     ]

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from gate.manifests import Document, load_manifest
+from gate.manifests import FLAGGER_GROUP, Document, load_manifest
 from gate.models import Activation, Commit, Context, Verdict
-from gate.notice.changed import FLAGGER_GROUP, changed_manifests
+from gate.notice.changed import changed_manifests
 
 DEPLOYMENT_GROUPS = ("apps", "extensions")
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

@@ -6,17 +6,14 @@ It is built field by field from the internal types, so internal changes cannot l
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from gate.models import Activation, Context, Finding, Override, Verdict
+from gate.models import Activation, Context, Finding, Override, Verdict, utc_iso
 
 VERSION = 1
 
 
-def utc(moment: datetime) -> str:
-    """ISO 8601 in UTC with a `Z`, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+utc = utc_iso  # kept for importers of the report's time format
 
 
 def document(verdict: Verdict, context: Context) -> dict[str, Any]:
