@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 from gate.adapters.git import Git
+from gate.errors import PolicyError
 from gate.globs import matches_any, service_root
 from gate.models import (
     INVALID_FILE,
+    OVERRIDE,
     ChangedFile,
     Context,
     Finding,
@@ -46,45 +48,78 @@ def resolve_refs(git: Git, refs: Refs) -> tuple[str, str]:
     return base, head
 
 
-def choose_policy(explicit: Path | None, base_tree: Tree, head_tree: Tree, base_is_empty: bool) -> ChosenPolicy:
-    """`--policy` if given; else the repository's `.github/gate.yaml`; else the bundled default.
+def choose_policy(
+    explicit: Path | None,
+    base_tree: Tree,
+    head_tree: Tree,
+    base_is_empty: bool,
+    repo_path: str = REPO_POLICY_PATH,
+) -> ChosenPolicy:
+    """`--policy FILE` if given; else the repository's policy file (`repo_path`); else the default.
 
     The repository's policy is read from the base side: a pull request cannot loosen the rules it
     is judged by. A change to the policy is validated (an invalid one is an `invalid-file` error)
-    and takes effect once merged. Only a first commit, which has no base, is judged by its own.
+    and takes effect once merged. A first commit, which has no base, is judged by its own. When the
+    base's policy itself is invalid, gate judges by the bundled default (the strictest rules) and
+    says so, so that the pull request fixing the policy can merge.
     """
     if explicit is not None:
         return ChosenPolicy(load_policy_file(explicit))
-    judged_by = head_tree if base_is_empty else base_tree
-    text = judged_by.read(REPO_POLICY_PATH)
-    chosen = ChosenPolicy(parse_policy(text, REPO_POLICY_PATH) if text is not None else default_policy())
-    new_text = head_tree.read(REPO_POLICY_PATH)
-    if not base_is_empty and new_text is not None and new_text != text:
+    head_text = head_tree.read(repo_path)
+    base_text = head_text if base_is_empty else base_tree.read(repo_path)
+    chosen = ChosenPolicy(default_policy())
+    side = "" if base_is_empty else " on the base side"
+    if base_text is not None:
         try:
-            parse_policy(new_text, REPO_POLICY_PATH)
-        except Exception as exc:
+            chosen.policy = parse_policy(base_text, repo_path)
+        except PolicyError as exc:
+            fixed = head_text is not None and head_text != base_text and _valid(head_text, repo_path)
             chosen.findings.append(
-                Finding(
-                    rule=INVALID_FILE,
-                    severity=Severity.ERROR,
-                    path=REPO_POLICY_PATH,
-                    line=None,
-                    message=f"the changed policy is invalid: {exc}",
-                    remedy="fix the policy; `gate policy validate .github/gate.yaml` checks it locally",
+                _policy_finding(
+                    repo_path,
+                    Severity.NOTICE if fixed else Severity.ERROR,
+                    f"the policy{side} is invalid, so gate judged this change by the bundled default "
+                    f"policy: {exc}" + ("; this change fixes it, and the fixed policy applies once merged"
+                                        if fixed else ""),
+                    f"fix {repo_path} (`gate policy validate {repo_path}` checks it)",
+                )
+            )
+            return chosen
+    if not base_is_empty and head_text is not None and head_text != base_text:
+        try:
+            parse_policy(head_text, repo_path)
+        except PolicyError as exc:
+            chosen.findings.append(
+                _policy_finding(
+                    repo_path, Severity.ERROR, f"the changed policy is invalid: {exc}",
+                    f"fix the policy; `gate policy validate {repo_path}` checks it locally",
                 )
             )
         else:
             chosen.findings.append(
-                Finding(
-                    rule="override",
-                    severity=Severity.NOTICE,
-                    path=REPO_POLICY_PATH,
-                    line=None,
-                    message="this change edits gate's policy; it was judged by the base's policy, "
-                    "and the new one applies once merged",
+                _policy_finding(
+                    repo_path, Severity.NOTICE,
+                    "this change edits gate's policy; it was judged by the base's policy, and the new one "
+                    "applies once merged",
+                    "",
                 )
             )
     return chosen
+
+
+def _valid(text: bytes, source: str) -> bool:
+    try:
+        parse_policy(text, source)
+    except PolicyError:
+        return False
+    return True
+
+
+def _policy_finding(path: str, severity: Severity, message: str, remedy: str) -> Finding:
+    # A policy that changes or cannot be read is about which rules apply: reported as `override`
+    # when it is only news, as `invalid-file` when gate cannot use the file.
+    rule = INVALID_FILE if severity is Severity.ERROR else OVERRIDE
+    return Finding(rule=rule, severity=severity, path=path, line=None, message=message, remedy=remedy)
 
 
 def build_context(

@@ -10,7 +10,7 @@ from gate.adapters.git import Git
 from gate.context import Refs, build_context, choose_policy, resolve_refs
 from gate.engine import evaluate
 from gate.models import ChangedFile, Context, Override, PullRequest, Verdict
-from gate.policy import Policy
+from gate.policy import REPO_POLICY_PATH, Policy
 
 
 @dataclass
@@ -39,6 +39,7 @@ def judge_change(
     refs: Refs,
     now: datetime,
     policy_path: Path | None = None,
+    repo_policy: str = REPO_POLICY_PATH,
     labels: tuple[str, ...] = (),
     override: Override | None = None,
     repository: str | None = None,
@@ -49,7 +50,9 @@ def judge_change(
 ) -> Judgement:
     base, head = resolve_refs(git, refs)
     base_tree, head_tree = git.tree(base), git.tree(head)
-    chosen = choose_policy(policy_path, base_tree, head_tree, base_is_empty=base == git.empty_tree)
+    chosen = choose_policy(
+        policy_path, base_tree, head_tree, base_is_empty=base == git.empty_tree, repo_path=repo_policy
+    )
     context = build_context(
         git,
         base,

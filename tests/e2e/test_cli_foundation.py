@@ -185,3 +185,20 @@ def test_output_file(repo: GitRepo, tmp_path: Path) -> None:
 def test_python_m_gate_and_version() -> None:
     result = run_gate("--version")
     assert result.returncode == 0 and result.stdout.startswith("gate ")
+
+
+def test_an_invalid_policy_on_the_base_side_does_not_lock_the_repository(repo: GitRepo) -> None:
+    repo.commit({".github/gate.yaml": "version: 1\nchecks:\n  nope: {}\n"}, "A broken policy lands")
+    repo.commit({"services/checkout/README.md": README}, "An unrelated change")
+    code, report = check(repo)
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["severity"], finding["path"]) == ("invalid-file", "error", ".github/gate.yaml")
+    assert "on the base side is invalid" in finding["message"] and "bundled default" in finding["message"]
+
+    repo.commit({".github/gate.yaml": "version: 1\n"}, "Fix the policy")
+    code, report = check(repo)
+    assert code == 0
+    (finding,) = report["findings"]
+    assert (finding["severity"], finding["path"]) == ("notice", ".github/gate.yaml")
+    assert "this change fixes it" in finding["message"]
