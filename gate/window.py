@@ -22,6 +22,8 @@ from gate.models import utc_iso
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # How far past the last freeze `next_opening` looks before it gives up (a window that never opens).
 _HORIZON = timedelta(days=400)
+# The furthest `next_opening` ever looks, however long the freezes.
+_LOOKAHEAD = timedelta(days=3 * 366)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +111,12 @@ class Window:
         moment = moment.astimezone(UTC)
         if self.contains(moment):
             return moment
-        horizon = max([moment, *(f.end.astimezone(UTC) for f in self.freezes)]) + _HORIZON
-        freeze_ends = sorted(f.end.astimezone(UTC) for f in self.freezes if f.end > moment)
+        # Past the last freeze, but never further than _LOOKAHEAD: a freeze "until 9999" must not
+        # make this walk millions of days (or past the calendar's end).
+        limit = moment + _LOOKAHEAD
+        last = max([moment, *(f.end for f in self.freezes)])
+        horizon = limit if last >= limit - _HORIZON else last.astimezone(UTC) + _HORIZON
+        freeze_ends = sorted(f.end.astimezone(UTC) for f in self.freezes if moment < f.end <= horizon)
         for candidate in _merge_sorted(self._clock_openings(moment, horizon), freeze_ends):
             if candidate >= moment and self.contains(candidate):
                 return candidate

@@ -49,8 +49,10 @@ LINKS = [
     ("github-blob-case-and-query", "https://github.com/Acme/Shop/blob/main/services/payment/runbook.yaml?plain=1", True),
     ("github-tree-folder", "https://github.com/acme/shop/tree/main/services/payment", True),
     ("github-blob-missing", "https://github.com/acme/shop/blob/main/docs/missing.md", False),
-    ("github-ref-with-slash", "https://github.com/acme/shop/blob/release/v2/services/payment/runbook.yaml", True),
+    # The ref is one segment: `release/v2` is read as ref `release` and path `v2/...` (documented).
+    ("github-ref-with-slash", "https://github.com/acme/shop/blob/release/v2/services/payment/runbook.yaml", False),
     ("github-ref-with-slash-missing", "https://github.com/acme/shop/blob/release/v2/docs/gone.md", False),
+    ("github-malformed-url", "https://[github.com/acme/shop/blob/main/x.md", True),
     ("github-other-repo", "https://github.com/other/repo/blob/main/docs/missing.md", True),
     ("external-site", "https://runbooks.example.com/payment-queue-lag", True),
     ("template", "{{ $labels.runbook }}", True),
@@ -141,10 +143,34 @@ def test_rook_alerts_pass_with_the_documentation_alias_where_they_have_it() -> N
         ("mailto:oncall@example.com", ()),
         ("https://github.com/acme/shop", ()),
         ("https://github.com/acme/shop/blob/main", ("",)),
-        ("https://github.com/acme/shop/blob/a/b/c.md", ("b/c.md", "c.md")),
+        ("https://github.com/acme/shop/blob/a/b/c.md", ("b/c.md",)),
+        ("https://github.com/acme/shop/blob/main/docs/runbooks/README.md", ("docs/runbooks/README.md",)),
+        ("https://github.com/acme/shop/tree/v1.2.0/docs", ("docs",)),
         ("https://github.com/acme/shop/issues/3", ()),
         ("http://gitlab.com/acme/shop/blob/main/x.md", ()),
     ],
 )
 def test_repository_paths(link: str, paths: tuple[str, ...]) -> None:
     assert repository_paths(link, RULES, "acme/shop") == paths
+
+
+@pytest.mark.parametrize(
+    ("link", "passes"),
+    [
+        pytest.param("https://github.com/acme/shop/blob/main/docs/runbooks/README.md", False,
+                     id="nested-readme-missing-root-readme-does-not-vouch"),
+        pytest.param("https://github.com/acme/shop/blob/main/README.md", True, id="root-readme"),
+        pytest.param("https://github.com/acme/shop/blob/feature/x/README.md", False, id="slashed-ref-misread"),
+    ],
+)
+def test_a_github_link_names_one_path(link: str, passes: bool) -> None:
+    findings = run({RULES: only_first_alert(link), "README.md": "# shop\n"})
+    assert (findings == []) is passes
+    if not passes:
+        assert "does not exist" in findings[0].message
+        assert "a branch whose name holds `/`" in findings[0].remedy
+
+
+def test_the_slashed_ref_hint_is_only_for_github_links() -> None:
+    (finding,) = run({RULES: only_first_alert("docs/gone.md")})
+    assert "blob/" not in finding.remedy

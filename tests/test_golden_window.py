@@ -12,7 +12,7 @@ from gate.checks import golden_window
 from gate.checks.golden_window import Options, check
 from gate.engine import evaluate
 from gate.errors import PolicyError
-from gate.models import Activation, ChangedFile, FileStatus, Finding, Severity
+from gate.models import Activation, ChangedFile, Context, FileStatus, Finding, Severity
 from gate.policy import default_policy, parse_policy
 
 DATA = Path(__file__).parent / "data" / "flags"
@@ -201,7 +201,7 @@ def test_policy_options_and_their_errors() -> None:
         pytest.param("start: '25:00'", "HH:MM", id="clock"),
         pytest.param("days: [someday]", "weekday", id="day"),
         pytest.param("start: '14:00'", "before its end", id="reversed"),
-        pytest.param("freezes: [{start: 2026-12-20, end: 2026-12-01, reason: x}]", "ends before", id="freeze"),
+        pytest.param("freezes: [{start: 2026-12-20, end: 2026-12-01, reason: x}]", "not after it starts", id="freeze"),
         pytest.param("freezes: [{start: 2026-12-20, end: 2026-12-21}]", "reason", id="freeze-reason"),
         pytest.param("window: 10-13", "unknown key", id="unknown-key"),
     ],
@@ -215,3 +215,128 @@ def test_default_options_are_the_seed_window() -> None:
     options = Options()
     assert (options.start, options.end, options.timezone, options.freezes) == ("10:00", "13:00", "UTC", ())
     assert options.days == ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+@pytest.mark.parametrize(
+    ("timezone", "freeze", "words"),
+    [
+        pytest.param("UTC", "{start: '2026-12-22T00:00:00', end: '2026-12-21T00:00:00Z', reason: x}",
+                     r"checks\.golden-window\.freezes \(line 5\): freezes\[0\] \('x'\) ends at "
+                     r"2026-12-21T00:00:00Z, not after it starts at 2026-12-22T00:00:00Z", id="naive-start-after-aware-end"),
+        pytest.param("Europe/Madrid", "{start: '2026-12-21T00:00:00Z', end: '2026-12-21T00:30:00', reason: x}",
+                     r"checks\.golden-window\.freezes .*ends at 2026-12-20T23:30:00Z.*read in Europe/Madrid",
+                     id="naive-end-read-in-the-policy-zone"),
+        pytest.param("America/Guayaquil", "{start: 2026-12-20, end: '9999-12-31T23:00:00', reason: forever}",
+                     r"checks\.golden-window\.freezes .*freezes\[0\] \('forever'\) reaches past the year 9999",
+                     id="past-the-calendar"),
+    ],
+)
+def test_freezes_mixing_offsets_are_policy_errors_not_crashes(timezone: str, freeze: str, words: str) -> None:
+    text = f"version: 1\nchecks:\n  golden-window:\n    timezone: {timezone}\n    freezes:\n    - {freeze}\n"
+    with pytest.raises(PolicyError, match=words):
+        parse_policy(text, "gate.yaml")
+
+
+@pytest.mark.parametrize(
+    ("timezone", "start", "end", "utc_start", "utc_end"),
+    [
+        pytest.param("UTC", "2026-12-21T00:00:00", "2026-12-22T00:00:00Z",
+                     "2026-12-21T00:00:00Z", "2026-12-22T00:00:00Z", id="naive-start-utc"),
+        pytest.param("Europe/Madrid", "2026-12-21T00:30:00", "2026-12-21T00:00:00Z",
+                     "2026-12-20T23:30:00Z", "2026-12-21T00:00:00Z", id="naive-start-madrid-before-aware-end"),
+    ],
+)
+def test_freezes_mixing_offsets_read_the_naive_side_in_the_policy_zone(
+    timezone: str, start: str, end: str, utc_start: str, utc_end: str
+) -> None:
+    text = (f"version: 1\nchecks:\n  golden-window:\n    timezone: {timezone}\n    freezes:\n"
+            f"    - {{start: '{start}', end: '{end}', reason: x}}\n")
+    options = parse_policy(text, "gate.yaml").options(golden_window.ID)
+    assert isinstance(options, Options)
+    (freeze,) = options.window().freezes
+    assert (freeze.start, freeze.end) == (at(utc_start), at(utc_end))
+
+
+def test_a_freeze_until_9999_blocks_and_says_the_window_does_not_open() -> None:
+    options = Options(freezes=({"start": "2026-11-01", "end": "9999-12-31T23:59:59", "reason": "forever"},))
+    _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, options=options)
+    assert "forever" in finding.message and "does not open again as far as gate looks" in finding.message
+
+
+def unreadable(path: str) -> Context:
+    """A change that modifies `path`, which the head tree cannot read (as git's tree for a bad symlink)."""
+    return make_context(head={}, changed=[path])  # in neither tree: FakeTree reads None, status modified
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("flags/checkout.json", id="json"),
+        pytest.param("flags/checkout.toml", id="toml"),
+        pytest.param("flags/CHECKOUT.JSON", id="upper-case-json"),
+    ],
+)
+def test_a_flag_file_that_cannot_be_read_at_head_blocks(path: str) -> None:
+    (finding,) = list(check(unreadable(path), Options()))
+    assert isinstance(finding, Finding)
+    assert (finding.rule, finding.severity, finding.path) == ("invalid-file", Severity.ERROR, path)
+    assert ("cannot be read: a symlink that leaves the repository or loops; gate reads only files inside the "
+            "repository") in finding.message
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("flags/checkout.json", id="json-by-golden-window"),
+        pytest.param("flags/checkout.yaml", id="yaml-by-the-engine"),
+        pytest.param("flags/CHECKOUT.YML", id="upper-case-yaml"),
+    ],
+)
+def test_an_unreadable_flag_file_is_reported_once(path: str) -> None:
+    verdict = evaluate(unreadable(path), default_policy())
+    assert [(f.rule, f.severity, f.path) for f in verdict.findings] == [("invalid-file", Severity.ERROR, path)]
+    assert "symlink" in verdict.findings[0].message
+
+
+TEMPLATE = """\
+flags:
+  new-checkout:
+    state: {{ .Values.checkout.state }}
+{{- if .Values.headerColor }}
+  header-color:
+    state: ENABLED
+{{- end }}
+"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param("flags/checkout.yaml", id="yaml"), pytest.param("flags/Checkout.YAML", id="upper-case-yaml")],
+)
+def test_a_templated_flag_file_blocks(path: str) -> None:
+    context = make_context(head={path: TEMPLATE}, base={path: OFF})
+    verdict = evaluate(context, default_policy())
+    assert verdict.activations == ()
+    found = {(f.rule, f.severity) for f in verdict.findings if f.path == path}
+    assert ("invalid-file", Severity.ERROR) in found
+    (error,) = [f for f in verdict.findings if f.severity is Severity.ERROR]
+    assert "a flag file must be plain YAML/JSON/TOML that the flag tool reads; gate cannot judge templates" in (
+        error.message)
+    assert error.line is not None
+
+
+FLIPT_OFF, FLIPT_ON = (DATA / "flipt-off.features.yml").read_text(), (DATA / "flipt-on.features.yml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "base", "head"),
+    [
+        pytest.param("flags/FLAGS.JSON", OFF, ON, id="json"),
+        pytest.param("flags/Checkout.Yaml", OFF, ON, id="yaml"),
+        pytest.param("services/web/FEATURES.YML", FLIPT_OFF, FLIPT_ON, id="flipt-name-upper-case"),
+    ],
+)
+def test_flag_file_suffixes_match_in_any_case(path: str, base: str, head: str) -> None:
+    options = Options(flag_files=("**/flags/**", "**/FEATURES.YML"))
+    activations, _ = run({path: head}, {path: base}, options=options)
+    assert [a.change for a in activations] != []

@@ -13,7 +13,10 @@ Where the link points into this repository, the file (or folder) must exist at h
 
 - a bare path (`docs/runbooks/lag.md`, or `/docs/...`) is taken from the repository root;
 - a path starting with `./` or `../` is taken from the rules file's folder;
-- `https://github.com/<this repository>/blob/<ref>/<path>` (or `/tree/`) names `<path>`.
+- `https://github.com/<this repository>/blob/<ref>/<path>` (or `/tree/`) names `<path>`. The ref is
+  the first segment after `blob/`: a branch whose name holds `/` (`release/v2`) cannot be told apart
+  from the path without asking git, so link through a ref without a slash (the default branch, a
+  tag or a commit) or use a relative path.
 
 `#anchors` and `?queries` are ignored. Links to other sites are not fetched: gate judges the change,
 not the network. A link with a template (`{{ $labels.runbook }}`) is resolved only when Prometheus
@@ -136,7 +139,8 @@ def _judge_rule(context: Context, path: str, rule: YMap, options: Options) -> It
         path=path,
         line=line,
         message=f"alert {alert}: {key} {value} points to {target}, which does not exist in this repository",
-        remedy=f"add the runbook at {target} in this change, or fix the link to the runbook's actual path",
+        remedy=f"add the runbook at {target} in this change, or fix the link to the runbook's actual path"
+        + (_SLASHED_REF_HINT if _URL_SCHEME.match(value.strip()) else ""),
     )
 
 
@@ -164,19 +168,30 @@ def _github_paths(link: str, repository: str | None) -> tuple[str, ...]:
     """`<path>` of https://github.com/<repository>/(blob|tree)/<ref>/<path>, when it is this repository."""
     if repository is None:
         return ()
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return ()  # not a well-formed URL (`https://[x`): not a link into this repository either
     if parts.scheme not in ("http", "https") or parts.hostname not in ("github.com", "www.github.com"):
         return ()
     segments = [unquote(s) for s in parts.path.split("/") if s]
     owner_name = "/".join(segments[:2]).lower()
     if owner_name != repository.lower() or len(segments) < 4 or segments[2] not in ("blob", "tree"):
         return ()
-    # A ref may hold `/` (feature/x), so it cannot be told apart from the path: every split is a
-    # candidate, the one-segment ref (most branches, every sha) first. The file is looked up at head.
+    # The ref is the first segment. A branch with `/` (release/v2) cannot be told apart from the
+    # path without asking git for the repository's refs; trying every split instead let any file
+    # of the same name higher up (a root README.md) vouch for a runbook that does not exist.
     rest = segments[3:]
     if len(rest) == 1:
         return ("",)  # the repository itself at a ref
-    return tuple(posixpath.normpath("/".join(rest[n:])) for n in range(1, len(rest)))
+    return (posixpath.normpath("/".join(rest[1:])),)
+
+
+_SLASHED_REF_HINT = (
+    "; gate reads the first segment after blob/ or tree/ as the ref, so a branch whose name holds `/` "
+    "(release/v2) is misread: link through a ref without a slash (the default branch, a tag or a "
+    "commit) or by the path relative to this rules file"
+)
 
 
 def _exists(tree: Tree, path: str) -> bool:

@@ -53,10 +53,10 @@ checks:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Generator, Iterator
+from datetime import UTC, datetime, tzinfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from gate.checks.base import CheckOptions, Result
 from gate.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
@@ -110,44 +110,81 @@ class Options(CheckOptions):
             parse_weekday(day)
         return value
 
+    @field_validator("freezes")
+    @classmethod
+    def _freezes(cls, value: tuple[FreezeOption, ...], info: ValidationInfo) -> tuple[FreezeOption, ...]:
+        timezone = info.data.get("timezone")
+        if timezone is None:
+            return value  # the timezone itself is invalid, and reported
+        zone = load_zone(timezone)
+        for index, freeze in enumerate(value):
+            # A start without an offset and an end with one (or the reverse) are compared on the
+            # policy's clock, as the window reads them; compared raw they cannot be compared at all.
+            try:
+                start, end = _aware(freeze.start, zone), _aware(freeze.end, zone)
+            except OverflowError:
+                raise ValueError(f"freezes[{index}] ({freeze.reason!r}) reaches past the year 9999") from None
+            if not start < end:
+                raise ValueError(
+                    f"freezes[{index}] ({freeze.reason!r}) ends at {utc_iso(end)}, not after it starts at "
+                    f"{utc_iso(start)} (a time without an offset is read in {timezone})"
+                )
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Options:
         self.window()
-        for freeze in self.freezes:
-            if not freeze.start < freeze.end:
-                raise ValueError(f"the freeze {freeze.reason!r} ends before it starts")
         return self
 
     def window(self) -> Window:
         zone = load_zone(self.timezone)
-        freezes = [
-            Freeze(
-                start=f.start if f.start.tzinfo else f.start.replace(tzinfo=zone),
-                end=f.end if f.end.tzinfo else f.end.replace(tzinfo=zone),
-                reason=f.reason,
-            )
-            for f in self.freezes
-        ]
+        freezes = [Freeze(start=_aware(f.start, zone), end=_aware(f.end, zone), reason=f.reason) for f in self.freezes]
         return make_window(self.start, self.end, self.timezone, self.days, freezes)
+
+
+def _aware(moment: datetime, zone: tzinfo) -> datetime:
+    """A freeze time in UTC; one without an offset is on the policy's clock."""
+    return (moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
     window = options.window()
+    # The files the engine itself parses as YAML (and reports when it cannot); asked of the engine's
+    # own filter, so that this check neither repeats nor misses what the engine says.
+    engine_yaml = {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)}
     for changed in context.changed():
         if not is_flag_file(changed.path, options.flag_files):
             continue
-        if changed.path.endswith(YAML_SUFFIXES) and not context.manifest(changed.path).ok:
-            continue  # the engine already reports YAML that does not parse
-        raw = context.head_tree.read(changed.path)
-        if raw is None:
-            continue
-        try:
-            head = read_flag_file(changed.path, raw)
-        except FlagFileError as error:
-            yield _invalid(changed.path, error)
+        head = yield from _read_head(context, changed.path, changed.path in engine_yaml)
+        if head is None:
             continue
         for change in activations(_base(context, changed), head):
             yield from _judge(change, changed.path, context.now, window)
+
+
+def _read_head(context: Context, path: str, engine_reads_yaml: bool) -> Generator[Finding, None, FlagFile | None]:
+    """The flag file at head, or None after saying why gate cannot judge it (fail closed)."""
+    raw = context.head_tree.read(path)
+    if raw is None:
+        # The change says the file is there, yet the tree gives nothing: a symlink that leaves the
+        # repository or loops. A changed YAML file the engine reports itself.
+        if not engine_reads_yaml:
+            yield _unreadable(path)
+        return None
+    if engine_reads_yaml:
+        manifest = context.manifest(path)
+        if manifest.is_template:
+            # The engine only notes templates, as they are rendered before use; a flag tool reads
+            # its file as written, so an activation hidden in one must not pass unseen.
+            yield _template(path, manifest.error_line)
+            return None
+        if not manifest.ok:
+            return None  # the engine reports YAML that does not parse
+    try:
+        return read_flag_file(path, raw)
+    except FlagFileError as error:
+        yield _invalid(path, error)
+        return None
 
 
 def _base(context: Context, changed: ChangedFile) -> FlagFile | None:
@@ -196,7 +233,10 @@ def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator
 
 def _next(window: Window, opening: datetime | None) -> str:
     if opening is None:
-        return "The window does not open again within the next 400 days; check the policy's days and freezes."
+        return (
+            "The window does not open again as far as gate looks (400 days past the last freeze, at most "
+            "3 years); check the policy's days and freezes."
+        )
     text = f"The next window opens {utc_iso(opening)}"
     if not window.is_utc:
         local = opening.astimezone(window.zone)
@@ -214,6 +254,32 @@ def _remedy(change: Change, window: Window, opening: datetime | None) -> str:
     return (
         f"land this change while the window is open (next: {nxt}), or keep the flag off now and "
         "schedule the activation inside the window; if it cannot wait, ask for an override"
+    )
+
+
+def _unreadable(path: str) -> Finding:
+    return Finding(
+        rule=INVALID_FILE,
+        severity=Severity.ERROR,
+        path=path,
+        line=None,
+        message="this flag file cannot be read: a symlink that leaves the repository or loops; gate reads "
+        "only files inside the repository, so it cannot tell what the change turns on and blocks",
+        remedy="replace the symlink with the flag file itself, or point it at a file inside the repository",
+    )
+
+
+def _template(path: str, line: int | None) -> Finding:
+    return Finding(
+        rule=INVALID_FILE,
+        severity=Severity.ERROR,
+        path=path,
+        line=line,
+        message="this flag file is a template ({{ ... }}), not YAML: a flag file must be plain YAML/JSON/TOML "
+        "that the flag tool reads; gate cannot judge templates, so it cannot tell what the change turns on "
+        "and blocks",
+        remedy="commit the flag file as the flag tool reads it (render it, e.g. with helm template, and "
+        "commit the output), or narrow `checks.golden-window.flag_files` if this is not a flag file",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,46 @@ def test_a_policy_window_in_madrid_with_a_freeze(tmp_path: Path) -> None:
     (finding,) = window_findings(report)
     assert "Cyber Monday" in finding["message"]
     assert "next window opens 2026-12-01T09:00:00Z (Tuesday 10:00 Europe/Madrid)" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param("flags/checkout.flagd.json", id="json"), pytest.param("flags/checkout.yaml", id="yaml")],
+)
+def test_a_flag_file_symlinked_outside_the_repository_blocks(tmp_path: Path, path: str) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# shop\n"}, "Start")
+    (repo.path / "flags").mkdir()
+    os.symlink("/etc/hostname", repo.path / path)
+    repo.commit({}, "Link the flags to a file outside")
+    code, report = check(repo, "2026-11-30T11:00:00Z")
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["path"], finding["severity"]) == ("invalid-file", path, "error")
+    assert "symlink that leaves the repository" in finding["message"]
+
+
+def test_a_templated_flag_file_blocks(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# shop\n"}, "Start")
+    template = "flags:\n  new-checkout:\n    state: {{ .Values.state }}\n{{- if .Values.more }}\n  x: {}\n{{- end }}\n"
+    repo.commit({"flags/checkout.yaml": template}, "Add a templated flag file")
+    code, report = check(repo, "2026-11-30T11:00:00Z")
+    assert code == 1
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert [(f["rule"], f["path"]) for f in errors] == [("invalid-file", "flags/checkout.yaml")]
+    assert "gate cannot judge templates" in errors[0]["message"]
+
+
+def test_a_freeze_mixing_offsets_is_a_policy_error(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"README.md": "# shop\n"}, "Start")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "version: 1\nchecks:\n  golden-window:\n    freezes:\n"
+        "    - {start: '2026-12-23T00:00:00', end: '2026-12-22T00:00:00Z', reason: year end}\n"
+    )
+    result = run_gate("check", "--repo", str(repo.path), "--policy", str(policy), "--now", "2026-11-30T11:00:00Z")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "checks.golden-window.freezes" in result.stderr and "freezes[0] ('year end')" in result.stderr
