@@ -45,6 +45,18 @@ class Scripted:
     body: Any
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A body served as it is, not as JSON: a proxy's or GitHub Enterprise's HTML error page."""
+
+    text: str
+    content_type: str = "text/html; charset=utf-8"
+
+
+PROXY_PAGE = Raw("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+                 "<body><h1>Bad Gateway</h1><p>The proxy could not reach the upstream.</p></body></html>")
+
+
 def user(login: str) -> dict[str, Any]:
     return {"login": login, "id": abs(hash(login)) % 10**8, "type": "User", "site_admin": False}
 
@@ -146,6 +158,10 @@ class FakeGitHub:
                 Scripted(method, re.compile(path_pattern), status, headers or {},
                          body if body is not None else {"message": "Server Error"})
             )
+
+    def serve_html(self, method: str, path_pattern: str, *, times: int = 1) -> None:
+        """Answer 200 with an HTML page instead of JSON, as a proxy in the way does."""
+        self.fail(method, path_pattern, 200, body=PROXY_PAGE, times=times)
 
     # -- looking at what happened -------------------------------------------------------------
     def calls(self, method: str, pattern: str = "") -> list[Recorded]:
@@ -270,9 +286,12 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
             status, headers, payload = fake.handle(self.command, self.path, body, self.headers.get("Authorization"))
-            data = json.dumps(payload).encode()
+            if isinstance(payload, Raw):
+                data, content_type = payload.text.encode(), payload.content_type
+            else:
+                data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for key, value in headers.items():
                 self.send_header(key, value)

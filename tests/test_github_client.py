@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fake_github import FakeGitHub
+from fake_github import PROXY_PAGE, FakeGitHub
 
 from gate.adapters.github import GitHub, GitHubError
 
@@ -181,3 +181,74 @@ def test_timeouts_become_one_clear_line() -> None:
     with pytest.raises(GitHubError, match=r"GitHub did not answer GET /repos/o/r/issues/1/labels in time"):
         github.labels(1)
     assert len(sleeps) == 4
+
+
+# -- answers that are not what GitHub documents ---------------------------------------------------
+PREFIX = "/repos/octo-org/octo-repo"
+_HTML = PROXY_PAGE
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "call"),
+    [
+        pytest.param("GET", "/issues/5/labels", _HTML, lambda g: g.labels(5), id="labels-html"),
+        pytest.param("GET", "/issues/5/labels", [{"nom": "gate/override"}], lambda g: g.labels(5),
+                     id="labels-without-name"),
+        pytest.param("GET", "/issues/5/labels", {"labels": []}, lambda g: g.labels(5), id="labels-not-a-list"),
+        pytest.param("GET", "/pulls/5", _HTML, lambda g: g.pull(5), id="pull-html"),
+        pytest.param("GET", "/pulls/5", {"head": None, "base": {}}, lambda g: g.pull(5), id="pull-without-head"),
+        pytest.param("GET", "/pulls/5", ["not", "an", "object"], lambda g: g.pull(5), id="pull-a-list"),
+        pytest.param("GET", "/pulls/5/files", [{"status": "added"}], lambda g: g.pull_files(5),
+                     id="files-without-filename"),
+        pytest.param("GET", "/collaborators/maria/permission", _HTML, lambda g: g.role("maria"), id="role-html"),
+        pytest.param("GET", "/collaborators/maria/permission", [], lambda g: g.role("maria"), id="role-a-list"),
+        pytest.param("GET", "/issues/5/events", _HTML, lambda g: g.latest_labeled(5, "gate/override"),
+                     id="events-html"),
+        pytest.param("GET", "/commits/abc/check-suites", _HTML, lambda g: g.first_check_suite_at("abc"),
+                     id="check-suites-html"),
+        pytest.param("GET", "/issues/5/comments", _HTML, lambda g: g.find_comment(5, "<!-- m -->"),
+                     id="comments-html"),
+        pytest.param("GET", "/issues/5/comments", [{"body": "<!-- m -->", "user": {"type": "Bot"}}],
+                     lambda g: g.find_comment(5, "<!-- m -->"), id="comment-without-id"),
+        pytest.param("POST", "/issues/5/comments", _HTML, lambda g: g.create_comment(5, "hi"),
+                     id="create-comment-html"),
+        pytest.param("PATCH", "/issues/comments/9", _HTML, lambda g: g.update_comment(9, "hi"),
+                     id="update-comment-html"),
+        pytest.param("GET", "/commits/abc/statuses", _HTML, lambda g: g.statuses("abc"), id="statuses-html"),
+    ],
+)
+def test_a_malformed_answer_is_one_line_naming_the_endpoint(
+    fake: FakeGitHub, method: str, path: str, body: object, call: Callable[[GitHub], object]
+) -> None:
+    fake.fail(method, path + "$", 200, body=body)
+    with client(fake) as github, pytest.raises(GitHubError) as caught:
+        call(github)
+    assert str(caught.value) == (
+        f"GitHub answered {method} {PREFIX}{path} with something that is not the expected JSON"
+    )
+
+
+# -- the sticky comment is gate's own -------------------------------------------------------------
+MARK = "<!-- gate:report -->"
+HUMAN = {"login": "eve", "type": "User"}
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+OTHER_BOT = {"login": "renovate[bot]", "type": "Bot"}
+
+
+@pytest.mark.parametrize(
+    ("comments", "expected"),
+    [
+        pytest.param([(1, HUMAN, MARK)], None, id="a-person-posted-the-marker"),
+        pytest.param([(1, HUMAN, MARK), (2, BOT, MARK)], 2, id="the-bot-comment-not-the-earlier-person"),
+        pytest.param([(1, BOT, "LGTM"), (2, BOT, f"{MARK}\nreport")], 2, id="the-bot-comment-with-the-marker"),
+        pytest.param([(1, BOT, MARK), (2, OTHER_BOT, MARK)], 1, id="several-bots-the-first"),
+        pytest.param([(1, {"login": "ghost"}, MARK)], None, id="no-user-type"),
+        pytest.param([], None, id="no-comments"),
+    ],
+)
+def test_the_sticky_comment_is_a_bots(fake: FakeGitHub, comments: list[tuple[int, dict[str, str], str]],
+                                      expected: int | None) -> None:
+    fake.comments[5] = [{"id": cid, "user": who, "body": body} for cid, who, body in comments]
+    with client(fake) as github:
+        found = github.find_comment(5, MARK)
+    assert (found["id"] if found else None) == expected

@@ -145,22 +145,34 @@ class GitHub:
         return f"/repos/{self.repository}{rest}"
 
     def pull(self, number: int) -> PullInfo:
-        data = self.get(self._repo(f"/pulls/{number}"))
-        return PullInfo(
-            number=number,
-            author=_login(data.get("user")),
-            head_sha=str(data["head"]["sha"]),
-            base_sha=str(data["base"]["sha"]),
-            base_ref=str(data["base"].get("ref", "")),
-            url=data.get("html_url"),
-            title=data.get("title"),
-        )
+        path = self._repo(f"/pulls/{number}")
+        data = self.get_object(path)
+        try:
+            return PullInfo(
+                number=number,
+                author=_login(data.get("user")),
+                head_sha=_text(data["head"]["sha"]),
+                base_sha=_text(data["base"]["sha"]),
+                base_ref=str(data["base"].get("ref", "")),
+                url=_optional_text(data.get("html_url")),
+                title=_optional_text(data.get("title")),
+            )
+        except (KeyError, TypeError, AttributeError, ValueError):
+            raise malformed("GET", path) from None
 
     def pull_files(self, number: int) -> list[dict[str, Any]]:
-        return list(self.paginate(self._repo(f"/pulls/{number}/files")))
+        path = self._repo(f"/pulls/{number}/files")
+        files = list(self.paginate(path))
+        if not all(isinstance(item.get("filename"), str) for item in files):
+            raise malformed("GET", path)
+        return files
 
     def labels(self, number: int) -> list[str]:
-        return [str(label["name"]) for label in self.paginate(self._repo(f"/issues/{number}/labels"))]
+        path = self._repo(f"/issues/{number}/labels")
+        names = [label.get("name") for label in self.paginate(path)]
+        if not all(isinstance(name, str) for name in names):
+            raise malformed("GET", path)
+        return [str(name) for name in names]
 
     def latest_labeled(self, number: int, label: str) -> tuple[str | None, datetime | None]:
         """Who applied `label` last, and when, from the issue's timeline of events."""
@@ -174,7 +186,7 @@ class GitHub:
             at = parse_time(event.get("created_at"))
             if at is None:
                 continue
-            key = (at, int(event.get("id") or 0), _login(event.get("actor")))
+            key = (at, _number(event.get("id")), _login(event.get("actor")))
             if latest is None or key[:2] > latest[:2]:
                 latest = key
         return (latest[2], latest[0]) if latest else (None, None)
@@ -182,7 +194,7 @@ class GitHub:
     def role(self, user: str) -> str | None:
         """The user's repository role (admin, maintain, write, triage, read), None when not a collaborator."""
         try:
-            data = self.get(self._repo(f"/collaborators/{user}/permission"))
+            data = self.get_object(self._repo(f"/collaborators/{user}/permission"))
         except GitHubError as exc:
             if exc.status == 404:
                 return None
@@ -200,25 +212,29 @@ class GitHub:
         return min(times) if times else None
 
     def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
-        """The sticky comment: the first carrying the marker, a bot's preferred over a person's."""
-        found: list[dict[str, Any]] = [
-            comment
-            for comment in self.paginate(self._repo(f"/issues/{number}/comments"))
-            if marker in str(comment.get("body") or "")
-        ]
-        bots = [c for c in found if (c.get("user") or {}).get("type") == "Bot"]
-        chosen = bots or found
-        return chosen[0] if chosen else None
+        """The sticky comment: the first one carrying the marker that a bot wrote.
+
+        Only a bot's: the workflow token comments as github-actions[bot], and anyone can post the
+        marker. Taking a person's comment would make gate edit it (refused, so gate would never
+        comment) or, with a token allowed to, overwrite what they wrote.
+        """
+        path = self._repo(f"/issues/{number}/comments")
+        for comment in self.paginate(path):
+            user = comment.get("user")
+            if not isinstance(user, dict) or user.get("type") != "Bot":
+                continue
+            if marker not in str(comment.get("body") or ""):
+                continue
+            if not isinstance(comment.get("id"), int):
+                raise malformed("GET", path)
+            return comment
+        return None
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.post(self._repo(f"/issues/{number}/comments"), {"body": body})
-        return result
+        return self._object("POST", self._repo(f"/issues/{number}/comments"), json={"body": body})
 
     def update_comment(self, comment_id: int, body: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.request(
-            "PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body}
-        ).json()
-        return result
+        return self._object("PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body})
 
     def statuses(self, sha: str) -> list[dict[str, Any]]:
         return list(self.paginate(self._repo(f"/commits/{sha}/statuses")))
@@ -229,10 +245,20 @@ class GitHub:
 
     # -- plumbing -----------------------------------------------------------------------------
     def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        return self.request("GET", path, params=params).json()
+        return _json(self.request("GET", path, params=params), "GET", path)
+
+    def get_object(self, path: str) -> dict[str, Any]:
+        return self._object("GET", path)
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        return self.request("POST", path, json=body).json()
+        return _json(self.request("POST", path, json=body), "POST", path)
+
+    def _object(self, method: str, path: str, json: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A call answered by one JSON object; anything else is a malformed answer."""
+        data = _json(self.request(method, path, json=json), method, path)
+        if not isinstance(data, dict):
+            raise malformed(method, path)
+        return data
 
     def paginate(
         self, path: str, params: Mapping[str, str | int] | None = None, key: str | None = None
@@ -244,10 +270,10 @@ class GitHub:
             if url is None:
                 return
             response = self.request("GET", url, params=query)
-            data = response.json()
-            items = data.get(key, []) if key is not None and isinstance(data, dict) else data
+            data = _json(response, "GET", url)
+            items = data.get(key) if key is not None and isinstance(data, dict) else data
             if not isinstance(items, list):
-                raise GitHubError(f"GitHub answered GET {_path(url)} with an unexpected shape (not a list)")
+                raise malformed("GET", url)
             yield from (item for item in items if isinstance(item, dict))
             url = response.links.get("next", {}).get("url")
             query = None  # the next link carries the query
@@ -354,6 +380,33 @@ def explain(method: str, path: str, response: httpx.Response) -> str:
     if status == 404:
         return f"{what}: not found, or the token cannot see this repository"
     return what
+
+
+def malformed(method: str, path: str) -> GitHubError:
+    """An answer that is not what GitHub documents: a proxy's error page, a changed shape."""
+    return GitHubError(f"GitHub answered {method} {_path(path)} with something that is not the expected JSON")
+
+
+def _json(response: httpx.Response, method: str, path: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:  # also UnicodeDecodeError: a body that is not even text
+        raise malformed(method, path) from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty string, not {value!r}")
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: object) -> int:
+    """An event's id, to order events created in the same second; 0 when GitHub gave none."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def parse_time(value: object) -> datetime | None:
