@@ -52,7 +52,7 @@ def test_settings_defaults_and_secret() -> None:
     settings = ActionSettings.from_env({**BASE_ENV, "INPUT_GITHUB-TOKEN": "ghs_secret123", "INPUT_POLICY": "p.yaml"})
     assert settings.workspace == Path("/github/workspace")
     assert settings.api_url == "https://api.github.com"
-    assert settings.policy == Path("/github/workspace/p.yaml")
+    assert settings.policy == "p.yaml"  # the repository's path, read from git, not from the workspace
     assert (settings.comment, settings.notify, settings.fail_on_notice_error) == (True, True, False)
     assert settings.token == "ghs_secret123"
     assert "ghs_secret123" not in repr(settings)
@@ -133,7 +133,7 @@ def test_every_input_of_action_yml_reaches_the_settings() -> None:
     env = {**BASE_ENV, **{f"INPUT_{name.upper()}": value for name, value in given.items()}}
     settings = ActionSettings.from_env(env)
     assert (settings.policy, settings.token, settings.comment, settings.notify) == (
-        Path("/github/workspace/ci/gate.yaml"), "tok", False, False)
+        "ci/gate.yaml", "tok", False, False)
     assert (settings.sns_topic_arn, settings.aws_region, settings.sns_endpoint_url) == (
         given["sns-topic-arn"], "eu-west-1", "http://127.0.0.1:4566")
     assert settings.fail_on_notice_error is True
@@ -141,3 +141,33 @@ def test_every_input_of_action_yml_reaches_the_settings() -> None:
 
 def test_action_yml_declares_the_outputs_gate_writes() -> None:
     assert set(_action_yml()["outputs"]) == {"verdict", "errors", "warnings", "notices", "waived", "report"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("ci/gate.yaml", "ci/gate.yaml", id="plain"),
+        pytest.param("./ci/gate.yaml", "ci/gate.yaml", id="dot-slash"),
+        pytest.param("ci//gate.yaml", "ci/gate.yaml", id="double-slash"),
+        pytest.param("ci/old/../gate.yaml", "ci/gate.yaml", id="dot-dot-inside"),
+        pytest.param(r"ci\gate.yaml", "ci/gate.yaml", id="backslash"),
+    ],
+)
+def test_the_policy_input_is_a_repository_path(value: str, expected: str) -> None:
+    assert ActionSettings.from_env({**BASE_ENV, "INPUT_POLICY": value}).policy == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        pytest.param("/github/workspace/gate.yaml", "is absolute", id="absolute"),
+        pytest.param("C:/gate.yaml", "is absolute", id="drive"),
+        pytest.param("../gate.yaml", "climbs out of the repository", id="parent"),
+        pytest.param("ci/../../gate.yaml", "climbs out of the repository", id="climbs-out"),
+        pytest.param("./", "names the repository itself, not a file", id="the-repository"),
+    ],
+)
+def test_a_policy_input_outside_the_repository_is_refused(value: str, why: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        ActionSettings.from_env({**BASE_ENV, "INPUT_POLICY": value})
+    assert str(caught.value).startswith(f"input policy: '{value}' {why}; give the file's path relative to the")

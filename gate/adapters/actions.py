@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from gate.errors import UsageError
 from gate.report.github import escape_data, workflow_command
@@ -64,14 +65,14 @@ class ActionSettings:
     output_path: Path | None
     summary_path: Path | None
     runner_temp: Path | None
-    policy: Path | None
+    policy: str | None  # the `policy` input: a repository-relative path, read from the base side
     comment: bool
     notify: bool
     sns_topic_arn: str
     aws_region: str
     sns_endpoint_url: str
     fail_on_notice_error: bool
-    now: str  # GATE_NOW: judge as if it were then (tests and replays); empty means the clock
+    now: str  # GATE_NOW: judge as if it were then (tests and replays), announced; empty means the clock
     token: str = field(default="", repr=False)
 
     @classmethod
@@ -95,8 +96,7 @@ class ActionSettings:
             output_path=_path(env.get("GITHUB_OUTPUT")),
             summary_path=_path(env.get("GITHUB_STEP_SUMMARY")),
             runner_temp=_path(env.get("RUNNER_TEMP")),
-            # A relative policy path is the repository's, as users write it in the workflow.
-            policy=(workspace / policy) if policy else None,
+            policy=repository_path(policy, "policy") if policy else None,
             comment=boolean_input(env, "comment", True),
             notify=boolean_input(env, "notify", True),
             sns_topic_arn=input_value(env, "sns-topic-arn"),
@@ -106,6 +106,26 @@ class ActionSettings:
             now=env.get("GATE_NOW", "").strip(),
             token=input_value(env, "github-token") or env.get("GITHUB_TOKEN", "").strip(),
         )
+
+
+def repository_path(value: str, name: str) -> str:
+    """`value` as a normalised path inside the repository, e.g. `./ci/gate.yaml` -> `ci/gate.yaml`.
+
+    gate reads the file from git (the base side of the change), never from the checkout, so a path
+    outside the repository names nothing gate may read: refused rather than guessed at.
+    """
+    normalised = posixpath.normpath(value.replace("\\", "/"))
+    if posixpath.isabs(normalised) or PureWindowsPath(value).drive:
+        why = "is absolute"
+    elif normalised == ".." or normalised.startswith("../"):
+        why = "climbs out of the repository"
+    elif normalised == ".":
+        why = "names the repository itself, not a file"
+    else:
+        return normalised
+    raise UsageError(
+        f"input {name}: '{value}' {why}; give the file's path relative to the repository, e.g. .github/gate.yaml"
+    )
 
 
 def _path(value: str | None) -> Path | None:

@@ -29,12 +29,12 @@ from gate.adapters import actions
 from gate.adapters.actions import ActionSettings
 from gate.adapters.git import Git
 from gate.adapters.github import GitHub, GitHubError, PullInfo
-from gate.context import Refs, choose_policy
+from gate.context import Refs, choose_policy, resolve_refs
 from gate.errors import EXIT_BLOCKED, EXIT_PASS, GateError, InputError
-from gate.models import ChangedFile, FileStatus, Outcome, Override, PullRequest, Severity
+from gate.models import ChangedFile, FileStatus, Outcome, Override, PullRequest, Severity, utc_iso
 from gate.override import LabelEvidence, decide
 from gate.pipeline import Judgement, judge_change
-from gate.policy import Policy
+from gate.policy import REPO_POLICY_PATH, Policy
 
 PULL_REQUEST_ACTIONS = ("opened", "synchronize", "reopened", "labeled", "unlabeled")
 NOTICE_STATUS_CONTEXT = "gate/notice"
@@ -171,18 +171,19 @@ def _run(settings: ActionSettings) -> int:
         return EXIT_PASS
     _say(f"gate: judging the {plan.description} in {settings.repository}")
     _mark_safe_directory(settings.workspace)
-    now = _now(settings)
     notes = Notes()
+    now = _now(settings, notes)
     with GitHub(settings.api_url, settings.token, settings.repository) as github, Git(settings.workspace) as git:
         pull = _pull_info(github, plan, notes)
         base, head, files = _resolve_change(git, github, plan, notes)
-        policy = _policy(git, settings, base, head)
+        policy = _policy(git, settings, base, head, notes)
         override = _override(github, plan, pull, policy, payload, notes)
         judgement = judge_change(
             git,
             Refs(base=base, head=head),
             now,
-            policy_path=settings.policy,
+            policy_path=None,  # never a file of the checkout: a pull request could loosen its own rules
+            repo_policy=_repo_policy(settings),
             labels=(),
             override=override,
             repository=settings.repository,
@@ -225,10 +226,22 @@ def _load_event(path: Path | None) -> dict[str, Any]:
     return data
 
 
-def _now(settings: ActionSettings) -> datetime:
+def _now(settings: ActionSettings, notes: Notes) -> datetime:
+    """The runner's clock, unless GATE_NOW sets another time; then said loudly.
+
+    GATE_NOW exists for tests and replays, but in a workflow any `env:` can set it and move the
+    golden window, so a run that used it never looks like an ordinary one.
+    """
     from gate.settings import parse_time
 
-    return parse_time(settings.now, "GATE_NOW") if settings.now else datetime.now(UTC)
+    if not settings.now:
+        return datetime.now(UTC)
+    now = parse_time(settings.now, "GATE_NOW")
+    used = utc_iso(now)
+    _say(actions.warning(f"GATE_NOW is set: gate judged this change as if it were {used}, not by the clock",
+                         title="gate"))
+    notes.add(f"the clock was overridden: GATE_NOW is set, so gate judged this change as if it were `{used}`")
+    return now
 
 
 def _mark_safe_directory(workspace: Path) -> None:
@@ -333,11 +346,28 @@ def _files_from_api(github: GitHub, number: int) -> tuple[ChangedFile, ...]:
     return tuple(files)
 
 
-def _policy(git: Git, settings: ActionSettings, base: str | None, head: str) -> Policy:
-    """The policy judge_change will use, needed before it to know the label and who may apply it."""
-    base_rev = base if base == git.empty_tree else git.resolve(base) if base else git.default_base(git.resolve(head))
-    head_tree = git.tree(git.resolve(head))
-    chosen = choose_policy(settings.policy, git.tree(base_rev), head_tree, base_is_empty=base_rev == git.empty_tree)
+def _repo_policy(settings: ActionSettings) -> str:
+    return settings.policy or REPO_POLICY_PATH
+
+
+def _policy(git: Git, settings: ActionSettings, base: str | None, head: str, notes: Notes) -> Policy:
+    """The policy judge_change will use, needed before it to know the label and who may apply it.
+
+    The same refs and the same choose_policy call as judge_change, so both pick the same policy.
+    """
+    base_rev, head_rev = resolve_refs(git, Refs(base=base, head=head))
+    base_tree, head_tree = git.tree(base_rev), git.tree(head_rev)
+    repo_policy = _repo_policy(settings)
+    if settings.policy and base_tree.read(repo_policy) is None and head_tree.read(repo_policy) is None:
+        # The bundled default is the strictest policy, so judging by it fails closed; but a
+        # misspelt input should not go unnoticed.
+        message = f"the policy input names {repo_policy}, which this repository does not have; " \
+                  "gate judged by the bundled default policy"
+        notes.add(message)
+        _say(actions.warning(message, title="gate"))
+    chosen = choose_policy(
+        None, base_tree, head_tree, base_is_empty=base_rev == git.empty_tree, repo_path=repo_policy
+    )
     return chosen.policy
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_github import FakeGitHub
+from fake_github import PROXY_PAGE, FakeGitHub
 from helpers import CORPUS, GitRepo, documented_service, run_gate
 from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env_fixture, closed_port, moto_fixture  # noqa: F401
 
@@ -80,7 +80,7 @@ def pull_request_event(tmp_path: Path, change: Change, number: int = 5, action: 
     })
 
 def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str, event_path: Path,
-               sha: str, **inputs: str) -> Run:
+               sha: str, now: str | None = NOW, **inputs: str) -> Run:
     output, summary = tmp_path / "github_output", tmp_path / "step_summary"
     output.write_text("")
     summary.write_text("")
@@ -99,11 +99,12 @@ def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str,
         "GITHUB_STEP_SUMMARY": str(summary),
         "RUNNER_TEMP": str(temp),
         "INPUT_GITHUB-TOKEN": TOKEN,
-        "GATE_NOW": NOW,
         # `gate action` marks the workspace safe in the global git config: keep that in the test.
         "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
         **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
     }
+    if now is not None:
+        env["GATE_NOW"] = now
     result = run_gate("action", env=env, cwd=repo.path, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
     return Run(result.returncode, result.stdout, result.stderr, parse_outputs(output.read_text()),
@@ -190,6 +191,155 @@ def test_an_api_that_refuses_rejects_the_override_and_still_judges(
     assert run.code == 1
     assert "could not verify it through the GitHub API" in run.summary
 
+@pytest.mark.parametrize(
+    ("method", "path", "times"),
+    [
+        pytest.param("GET", "/repos/octo-org/octo-repo/issues/5/labels", 1, id="labels"),
+        pytest.param("GET", "/repos/octo-org/octo-repo/issues/5/events", 1, id="label-events"),
+        pytest.param("GET", "/repos/octo-org/octo-repo/collaborators/maria/permission", 1, id="role"),
+        pytest.param("GET", f"/repos/octo-org/octo-repo/commits/{'{head}'}/check-suites", 1, id="push-time"),
+        pytest.param("GET", "/repos/octo-org/octo-repo/pulls/5", 2, id="pull-request"),
+    ],
+)
+def test_an_html_answer_rejects_the_override_naming_the_endpoint(
+    tmp_path: Path, fake: FakeGitHub, method: str, path: str, times: int
+) -> None:
+    change = new_service_without_runbook(tmp_path)
+    labeled_pull(fake, change, actor="maria", role="maintain")
+    path = path.replace("{head}", change.head)
+    fake.serve_html(method, re.escape(path) + "$", times=times)
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request", pull_request_event(tmp_path, change), change.head)
+
+    assert run.code == 1, run.stdout + run.stderr  # judged and blocked, not a crash (exit 3)
+    assert run.outputs["verdict"] == "fail"
+    reason = f"GitHub answered {method} {path} with something that is not the expected JSON"
+    assert "❌ rejected" in run.summary
+    assert reason in run.summary
+    report = json.loads(Path(run.outputs["report"]).read_text())
+    assert report["override"]["accepted"] is False and reason in report["override"]["reason"]
+    assert PROXY_PAGE.text not in run.stdout + run.summary
+
+
+def test_an_html_answer_for_the_comments_keeps_the_report_in_the_summary(tmp_path: Path,
+                                                                       fake: FakeGitHub) -> None:
+    change = new_service_without_runbook(tmp_path)
+    fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)
+    fake.serve_html("GET", "/issues/5/comments$")
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request",
+                     pull_request_event(tmp_path, change, action="opened"), change.head)
+
+    assert run.code == 1
+    assert run.outputs["verdict"] == "fail"
+    assert ("GitHub answered GET /repos/octo-org/octo-repo/issues/5/comments with something that is not the "
+            "expected JSON") in run.summary
+    assert not fake.calls("POST", "/issues/5/comments")
+
+
+# -- the clock ------------------------------------------------------------------------------------
+def test_gate_now_is_announced_as_an_overridden_clock(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo, _, after = deployed(tmp_path)
+
+    run = run_action(tmp_path, fake, repo, "workflow_dispatch", event(tmp_path, "workflow_dispatch.json", {}), after,
+                     now="2026-11-30T12:00:00+01:00")
+
+    assert run.code == 0, run.stdout + run.stderr
+    warnings = [line for line in run.stdout.splitlines() if line.startswith("::warning ") and "GATE_NOW" in line]
+    assert len(warnings) == 1
+    assert "2026-11-30T11:00:00Z" in warnings[0]
+    assert "clock was overridden" in run.summary and "2026-11-30T11:00:00Z" in run.summary
+
+
+def test_without_gate_now_the_real_clock_is_used_silently(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo, _, after = deployed(tmp_path)
+
+    run = run_action(tmp_path, fake, repo, "workflow_dispatch", event(tmp_path, "workflow_dispatch.json", {}), after,
+                     now=None)
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert "GATE_NOW" not in run.stdout
+    assert "clock was overridden" not in run.summary
+
+
+# -- the policy input -----------------------------------------------------------------------------
+LOOSE_POLICY = "version: 1\nchecks:\n  required-docs:\n    enabled: false\n"
+
+
+def test_a_pull_request_cannot_loosen_the_policy_the_input_names(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    base = repo.commit({**documented_service("services/cart"), "ci/gate.yaml": "version: 1\n"},
+                       "Add the cart service and gate's policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit({"services/checkout/README.md": "# checkout\n", "ci/gate.yaml": LOOSE_POLICY},
+                       "Add checkout, and switch off required-docs")
+    change = Change(repo, base, head)
+    fake.add_pull(5, author="ana", head_sha=head, base_sha=base)
+
+    run = run_action(tmp_path, fake, repo, "pull_request", pull_request_event(tmp_path, change, action="opened"),
+                     head, POLICY="ci/gate.yaml")
+
+    assert run.code == 1, run.stdout + run.stderr
+    assert run.outputs["verdict"] == "fail"
+    report = json.loads(Path(run.outputs["report"]).read_text())
+    assert any(f["rule"] == "required-docs" and f["severity"] == "error" for f in report["findings"])
+    # The edit is reported as news, applying once merged.
+    assert any(f["path"] == "ci/gate.yaml" and "applies once merged" in f["message"] for f in report["findings"])
+
+
+def test_the_policy_input_is_the_repositorys_override_of_the_default_path(tmp_path: Path,
+                                                                          fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    base = repo.commit({**documented_service("services/cart"), "ci/gate.yaml": LOOSE_POLICY,
+                        ".github/gate.yaml": "version: 1\n"}, "Add the cart service and two policies")
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit({"services/checkout/README.md": "# checkout\n"}, "Add checkout")
+    fake.add_pull(5, author="ana", head_sha=head, base_sha=base)
+
+    run = run_action(tmp_path, fake, repo, "pull_request",
+                     pull_request_event(tmp_path, Change(repo, base, head), action="opened"), head,
+                     POLICY="./ci/gate.yaml")
+
+    assert run.code == 0, run.stdout + run.stderr  # the base's ci/gate.yaml, not .github/gate.yaml
+    assert run.outputs["verdict"] == "pass"
+
+
+def test_a_policy_input_naming_no_file_is_judged_by_the_default_and_said(tmp_path: Path,
+                                                                          fake: FakeGitHub) -> None:
+    change = new_service_without_runbook(tmp_path)
+    fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request",
+                     pull_request_event(tmp_path, change, action="opened"), change.head, POLICY="ci/gaet.yaml")
+
+    assert run.code == 1  # the bundled default: the strictest rules
+    assert "::warning title=gate::the policy input names ci/gaet.yaml, which this repository does not have" \
+        in run.stdout
+    assert "which this repository does not have" in run.summary
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        pytest.param("/github/workspace/ci/gate.yaml", id="absolute"),
+        pytest.param("../gate.yaml", id="parent"),
+        pytest.param("ci/../../gate.yaml", id="climbs-out"),
+    ],
+)
+def test_a_policy_input_outside_the_repository_is_an_input_error(tmp_path: Path, fake: FakeGitHub,
+                                                                 policy: str) -> None:
+    change = new_service_without_runbook(tmp_path)
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request", pull_request_event(tmp_path, change), change.head,
+                     POLICY=policy)
+
+    assert run.code == 2, run.stdout + run.stderr
+    errors = [line for line in run.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1
+    assert f"input policy: '{policy}'" in errors[0] and "relative to the repository" in errors[0]
+    assert fake.requests == []
+
+
 # -- the sticky comment ---------------------------------------------------------------------------
 def test_a_second_run_updates_the_one_comment(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
@@ -209,6 +359,25 @@ def test_a_second_run_updates_the_one_comment(tmp_path: Path, fake: FakeGitHub) 
     assert len(gate_comments) == 1 and len(fake.comments[5]) == 2
     assert patches[0].path.endswith(f"/issues/comments/{gate_comments[0]['id']}")
     assert "required-docs" in gate_comments[0]["body"]
+
+def test_a_persons_comment_with_the_marker_is_left_alone(tmp_path: Path, fake: FakeGitHub) -> None:
+    change = new_service_without_runbook(tmp_path)
+    fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)
+    planted = "<!-- gate:report -->\n## ✅ gate: pass (trust me)"
+    fake.comments[5].append({"id": 1, "body": planted, "user": {"login": "eve", "type": "User"}})
+    event_path = pull_request_event(tmp_path, change, action="synchronize")
+
+    first = run_action(tmp_path, fake, change.repo, "pull_request", event_path, change.head)
+    second = run_action(tmp_path, fake, change.repo, "pull_request", event_path, change.head)
+
+    assert (first.code, second.code) == (1, 1)
+    assert fake.comments[5][0]["body"] == planted  # never edited
+    assert not fake.calls("PATCH", "/issues/comments/1$")
+    assert len(fake.calls("POST", "/issues/5/comments")) == 1  # gate's own, then updated in place
+    assert len(fake.calls("PATCH", "/issues/comments/")) == 1
+    ours = fake.comments[5][1]
+    assert ours["user"]["type"] == "Bot" and "required-docs" in ours["body"]
+
 
 def test_a_read_only_token_falls_back_to_the_summary(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
