@@ -164,9 +164,15 @@ def _check(args: argparse.Namespace) -> int:
             args.output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write the report: {exc.strerror}") from None
-    else:
-        sys.stdout.write(report)
-    return EXIT_BLOCKED if judgement.verdict.outcome is Outcome.FAIL else EXIT_PASS
+    code = EXIT_BLOCKED if judgement.verdict.outcome is Outcome.FAIL else EXIT_PASS
+    if args.output is None:
+        try:
+            sys.stdout.write(report)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`gate check | head`): the verdict still decides the exit code.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 def _policy(args: argparse.Namespace) -> int:

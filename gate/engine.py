@@ -58,7 +58,22 @@ def read_changed_yaml(context: Context) -> list[Finding]:
     findings = []
     for changed in context.changed(suffixes=YAML_SUFFIXES):
         manifest = context.manifest(changed.path)
-        if manifest.ok or manifest.missing:
+        if manifest.ok:
+            continue
+        if manifest.missing:
+            # The change says the file is there, yet it cannot be read: a symlink that leaves the
+            # repository or loops. Judging nothing would be a silent pass.
+            findings.append(
+                Finding(
+                    rule=INVALID_FILE,
+                    severity=Severity.ERROR,
+                    path=changed.path,
+                    line=None,
+                    message="cannot be read: a symlink that leaves the repository or loops; gate reads only "
+                    "files inside the repository",
+                    remedy="replace the symlink with the file, or point it at a file inside the repository",
+                )
+            )
             continue
         if manifest.is_template:
             findings.append(
@@ -111,12 +126,8 @@ def _run_isolated(rule_id: str, run: Callable[[], Iterable[Result]]) -> list[Res
 
 
 def _apply_level(finding: Finding, level: Severity | None) -> Finding:
-    """`level` sets the severity of a check's blocking findings and caps the others."""
-    if level is None:
-        return finding
-    if finding.severity is Severity.ERROR or finding.severity.rank > level.rank:
-        return dataclasses.replace(finding, severity=level)
-    return finding
+    """`level` raises or lowers the severity of every finding of its check (DESIGN §4)."""
+    return finding if level is None else dataclasses.replace(finding, severity=level)
 
 
 def judge(

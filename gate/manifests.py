@@ -16,6 +16,7 @@ from typing import Any
 from gate.yamlio import YamlError, YMap, load_all
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated bundles; judging them would stall CI
 FLAGGER_GROUP = "flagger.app"  # Flagger's API group; other projects also have a kind named Canary
 
 # Go-template control flow or an unquoted action at the start of a value: the mark of a Helm chart
@@ -113,6 +114,12 @@ def load_manifest(path: str, content: bytes | None) -> ManifestFile:
     """Parse a manifest file's bytes (None: the file is absent on that side)."""
     if content is None:
         return ManifestFile(path=path, missing=True)
+    if len(content) > MAX_FILE_BYTES:
+        return ManifestFile(
+            path=path,
+            error=f"too large to judge ({len(content) / 1048576:.1f} MiB; gate reads files up to "
+            f"{MAX_FILE_BYTES // 1048576} MiB)",
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

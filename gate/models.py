@@ -205,7 +205,7 @@ class Context:
         for changed in self.files:
             if at_head and not changed.exists_at_head:
                 continue
-            if suffixes and not changed.path.endswith(suffixes):
+            if suffixes and not changed.path.lower().endswith(suffixes):
                 continue
             yield changed
 

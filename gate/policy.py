@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from gate.checks import REGISTRY
 from gate.checks.base import CheckOptions
@@ -56,6 +56,16 @@ class OverridePolicy(BaseModel):
     )
     allow_author: bool = Field(False, description="Whether the pull request's author may override their own change.")
 
+    @field_validator("waivable")
+    @classmethod
+    def _known_rules(cls, waivable: tuple[str, ...]) -> tuple[str, ...]:
+        for rule_id in waivable:
+            if rule_id == INTERNAL_ERROR:
+                raise ValueError(f"{INTERNAL_ERROR} can never be waived: gate could not decide")
+            if rule_id not in REGISTRY and rule_id != INVALID_FILE:
+                raise ValueError(f"unknown rule id '{rule_id}' (known: {', '.join([*REGISTRY, INVALID_FILE])})")
+        return waivable
+
 
 def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions]:
     """The check's options plus the keys every block has."""
@@ -68,8 +78,8 @@ def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions
             Severity | None,
             Field(
                 None,
-                description="Severity of this check's blocking findings (error by default); "
-                "warning or notice reports them without blocking.",
+                description="The severity every finding of this check gets, raised or lowered (unset: each "
+                "keeps its own); warning or notice reports without blocking, error makes even notices block.",
             ),
         ),
     )
@@ -92,6 +102,14 @@ class _PolicyBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1] = Field(1, description="The policy format's version.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, version: object) -> object:
+        # YAML's `true` equals 1 in Python; a policy must say `version: 1`.
+        if isinstance(version, bool):
+            raise ValueError("write `version: 1`")
+        return version
     services: tuple[str, ...] = Field(("services/*",), description="Globs of the folders that are services.")
     ignore: tuple[str, ...] = Field((), description="Globs of paths gate never reads or judges.")
     override: OverridePolicy = Field(default_factory=OverridePolicy)
@@ -196,6 +214,8 @@ def _describe(error: Any, data: Any) -> str:
         return f"{where}: unknown key{_known_keys(error['loc'])}"
     if error["type"] == "literal_error" and error["loc"] == ("version",):
         return f"{where}: this gate reads policy version 1 only"
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        return f"{where}: {error['ctx']['error']}"
     return f"{where}: {error['msg']}"
 
 

@@ -104,6 +104,15 @@ def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[
             raise yaml.constructor.ConstructorError(
                 "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
             ) from exc
+        if key in data:
+            # YAML forbids it and Go's decoders (kubectl, Flipt, GO Feature Flag) reject it: silently
+            # keeping the last value would judge something the cluster never sees.
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                f"found duplicate key {key!r} (first at line {data.key_lines[key]})",
+                key_node.start_mark,
+            )
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = key_node.start_mark.line + 1
 

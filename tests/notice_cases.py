@@ -76,7 +76,12 @@ def rich_context() -> Context:
         **documented_service("services/payments"),
         "services/payments/deploy/kustomization.yaml": "namespace: payments\nresources:\n- deployment.yaml\n",
     }
-    base = {**shared, "services/checkout/deploy/canary.yaml": OLD_CANARY}
+    base = {
+        **shared,
+        "services/checkout/deploy/canary.yaml": OLD_CANARY,
+        "services/payments/deploy/deployment.yaml": DEPLOYMENT.replace("replicas: 2", "replicas: 1"),
+        "services/payments/legacy/ledger.yaml": ORPHAN_DEPLOYMENT.replace("replicas: 2", "replicas: 1"),
+    }
     head = {
         **shared,
         "services/checkout/deploy/canary.yaml": SEED_CANARY,

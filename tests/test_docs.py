@@ -21,7 +21,7 @@ def render_checks_doc() -> str:
         "# gate's checks\n",
         "Generated from each check's docstring and options (`tests/test_docs.py` keeps it in step).",
         "Every check's block in a policy also takes `enabled` (default `true`) and `level` (`error`,",
-        "`warning` or `notice`: the severity of its blocking findings). See also",
+        "`warning` or `notice`: the severity every finding of the check gets, raised or lowered). See also",
         "[golden-window.md](golden-window.md), [kubernetes-checks.md](kubernetes-checks.md) and",
         "[the default policy](../policies/default.yaml).\n",
     ]

@@ -72,6 +72,14 @@ def test_level_sets_the_severity_of_a_checks_findings(level: str, outcome: Outco
     assert [f.severity for f in verdict.findings if f.rule == "required-docs"] == [severity]
 
 
+def test_level_error_raises_notices_too() -> None:
+    from gate.engine import _apply_level
+
+    notice = Finding("canary-thresholds", Severity.NOTICE, "c.yaml", 3, "unmapped metric")
+    assert _apply_level(notice, Severity.ERROR).severity is Severity.ERROR
+    assert _apply_level(notice, None) is notice
+
+
 def test_disabled_check_does_not_run() -> None:
     policy = parse_policy("version: 1\nchecks:\n  required-docs:\n    enabled: false\n", "p.yaml")
     assert evaluate(make_context(head=NEW_SERVICE_WITHOUT_DOCS), policy).outcome is Outcome.PASS
@@ -116,3 +124,25 @@ def test_ignored_paths_are_not_read() -> None:
     policy = parse_policy("version: 1\nignore: ['vendor/**']\n", "p.yaml")
     context = make_context(head={"vendor/x.yaml": "a: [\n"}, policy=policy)
     assert evaluate(context, policy).outcome is Outcome.PASS
+
+
+def test_a_changed_yaml_file_that_cannot_be_read_blocks() -> None:
+    # The diff says the file is at head, but reading it gives nothing: a symlink out of the repository.
+    context = make_context(head=documented_service("services/a"), changed=["services/a/escape.yaml"])
+    verdict = evaluate(context, default_policy())
+    assert [(f.rule, f.path) for f in verdict.blocking] == [("invalid-file", "services/a/escape.yaml")]
+    assert "symlink" in verdict.blocking[0].message
+
+
+def test_a_file_too_large_to_judge_blocks() -> None:
+    from gate.manifests import MAX_FILE_BYTES
+
+    big = "a: " + "x" * (MAX_FILE_BYTES + 1) + "\n"
+    verdict = evaluate(make_context(head={"k8s/bundle.yaml": big}), default_policy())
+    (finding,) = verdict.blocking
+    assert finding.rule == "invalid-file" and "too large to judge" in finding.message
+
+
+def test_upper_case_suffixes_are_read() -> None:
+    verdict = evaluate(make_context(head={"k8s/deploy.YAML": "a: [\n"}), default_policy())
+    assert [f.rule for f in verdict.blocking] == ["invalid-file"]

@@ -133,3 +133,21 @@ def test_github_repository_from_the_origin_remote(repo: GitRepo, url: str | None
         repo.git("remote", "add", "origin", url)
     with Git(repo.path) as git:
         assert git.github_repository() == expected
+
+
+def test_missing_paths_with_spaces_and_bytes_that_are_not_utf8(repo: GitRepo) -> None:
+    base = repo.commit({"x": "x"})
+    latin1 = os.fsdecode(b"k8s/d\xe9")
+    (repo.path / "k8s").mkdir()
+    (repo.path / latin1).mkdir()
+    (repo.path / latin1 / "x.yaml").write_text("a: 1\n")
+    head = repo.commit({"services/my svc/README.md": "hi\n"})
+    with Git(repo.path) as git:
+        paths = {f.path for f in git.diff(base, head)}
+        assert "services/my svc/README.md" in paths
+        tree, old = git.tree(head), git.tree(base)
+        assert old.read("services/my svc/README.md") is None  # absent on the base side
+        assert old.listdir("services/my svc") == {}
+        (weird,) = [p for p in paths if p.startswith("k8s/")]
+        assert tree.read(weird) == b"a: 1\n"
+        assert old.read(weird) is None

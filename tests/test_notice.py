@@ -133,13 +133,26 @@ def deployment(name: str = "api", namespace: str | None = None) -> str:
     ],
 )
 def test_rollout_undo_names_the_namespace_or_says_it_is_unknown(files: dict[str, str], expected: list[str]) -> None:
-    notice = build_notice(passing(), context_with(files))
+    notice = build_notice(passing(), context_with(files, base=earlier(files)))
     after_the_revert = notice.rollback[1:]
     assert [x for step in after_the_revert for x in (step.kind, step.code)] == expected
 
 
+def earlier(files: dict[str, str]) -> dict[str, str]:
+    """The same manifests one revision before, so the change modifies them rather than adds them."""
+    return {path: text + "# the previous revision\n" if path.endswith(".yaml") else text for path, text in files.items()}
+
+
+def test_a_new_deployment_is_scaled_to_zero_because_it_has_no_revision_to_undo_to() -> None:
+    notice = build_notice(passing(), context_with({"svc/deploy.yaml": deployment(namespace="shop")}))
+    (step,) = notice.rollback[1:]
+    assert (step.kind, step.code) == ("command", "kubectl -n shop scale deployment/api --replicas=0")
+    assert "new in this change" in step.title
+
+
 def test_an_unknown_namespace_is_explained_and_no_undo_command_is_emitted() -> None:
-    notice = build_notice(passing(), context_with({"svc/deploy.yaml": deployment()}))
+    files = {"svc/deploy.yaml": deployment()}
+    notice = build_notice(passing(), context_with(files, base=earlier(files)))
     text = render_text(notice)
     assert "Namespace of deployment/api unknown (no metadata.namespace and no kustomization namespace" in text
     assert "\n     kubectl -n" not in text  # no pasteable undo without a namespace

@@ -66,3 +66,10 @@ def test_load_one_refuses_several_documents() -> None:
 def test_python_tags_are_refused() -> None:
     with pytest.raises(YamlError):
         load_all("!!python/object/apply:os.system ['true']\n")
+
+
+def test_duplicate_keys_are_errors_with_both_lines() -> None:
+    with pytest.raises(YamlError) as raised:
+        load_all("spec:\n  replicas: 1\n  replicas: 3\n")
+    assert raised.value.line == 3
+    assert "duplicate key 'replicas' (first at line 2)" in raised.value.message

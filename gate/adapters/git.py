@@ -136,18 +136,19 @@ class Git:
         process = self._batch_process()
         assert process.stdin is not None and process.stdout is not None
         self.requests.append(name)
-        process.stdin.write(name.encode("utf-8") + b"\n")
+        # Paths are decoded with surrogateescape, so names that are not UTF-8 go back byte for byte.
+        process.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         process.stdin.flush()
-        header = process.stdout.readline()
+        header = process.stdout.readline().rstrip(b"\n")
         if not header:
             raise InputError(f"{self.root}: git cat-file stopped unexpectedly")
-        parts = header.split()
-        if len(parts) != 3:  # "<name> missing" or "ambiguous"
+        # "<name> missing" / "<name> ambiguous": the name may itself contain spaces.
+        if header.endswith((b" missing", b" ambiguous")):
             return None
-        size = int(parts[2])
-        content = _read_exact(process.stdout, size)
+        _sha, kind, size = header.rsplit(b" ", 2)
+        content = _read_exact(process.stdout, int(size))
         process.stdout.read(1)  # the newline after the content
-        return parts[1].decode(), content
+        return kind.decode(), content
 
     def _batch_process(self) -> subprocess.Popen[bytes]:
         if self._batch is None:

@@ -66,6 +66,7 @@ class _Workload:
     namespace: str | None
     why_unknown: str
     path: str
+    new: bool = False  # a Deployment this change creates: it has no earlier revision to undo to
 
 
 def workload_steps(context: Context) -> Iterator[RollbackStep]:
@@ -85,6 +86,14 @@ def _undo_step(workload: _Workload) -> RollbackStep:
             f"A Deployment in {workload.path} has a name gate cannot use in a command "
             f"({workload.name!r}); find it and roll it back by hand",
             "kubectl get deployments --all-namespaces",
+        )
+    if workload.namespace is not None and workload.new:
+        # `rollout undo` needs an earlier revision; a new Deployment has none and the command fails.
+        return RollbackStep(
+            "command",
+            f"deployment/{workload.name} is new in this change ({workload.path}): stop it in namespace "
+            f"{workload.namespace} (reverting the commit removes it once applied)",
+            f"kubectl -n {workload.namespace} scale deployment/{workload.name} --replicas=0",
         )
     if workload.namespace is not None:
         return RollbackStep(
@@ -109,7 +118,11 @@ def changed_workloads(context: Context) -> Iterator[_Workload]:
             if not name:
                 continue
             namespace, why = resolve_namespace(document, context)
-            yield _Workload(name=name, namespace=namespace, why_unknown=why, path=changed.path)
+            new = document.kind == "Deployment" and not any(
+                before.name == name for before in context.manifest(changed.path, side="base").resources(
+                    kinds=("Deployment",), groups=DEPLOYMENT_GROUPS)
+            )
+            yield _Workload(name=name, namespace=namespace, why_unknown=why, path=changed.path, new=new)
 
 
 def _deployment_name(document: Document) -> str:

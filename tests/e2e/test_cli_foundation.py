@@ -202,3 +202,29 @@ def test_an_invalid_policy_on_the_base_side_does_not_lock_the_repository(repo: G
     (finding,) = report["findings"]
     assert (finding["severity"], finding["path"]) == ("notice", ".github/gate.yaml")
     assert "this change fixes it" in finding["message"]
+
+
+def test_a_symlink_out_of_the_repository_is_an_error_not_a_silent_pass(repo: GitRepo, tmp_path: Path) -> None:
+    import os
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("apiVersion: v1\nkind: ConfigMap\n")
+    os.symlink(str(outside), repo.path / "services" / "checkout" / "config.yaml")
+    repo.commit({}, "Link a file from outside")
+    code, report = check(repo)
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["path"]) == ("invalid-file", "services/checkout/config.yaml")
+
+
+def test_a_closed_pipe_does_not_turn_a_block_into_a_pass(repo: GitRepo) -> None:
+    import subprocess
+    import sys
+
+    repo.commit({"services/payments/README.md": README})
+    process = subprocess.Popen([sys.executable, "-m", "gate", "check", "--repo", str(repo.path), "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # the reader goes away before gate writes
+    process.wait(timeout=60)
+    assert process.returncode == 1
