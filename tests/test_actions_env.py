@@ -171,3 +171,44 @@ def test_a_policy_input_outside_the_repository_is_refused(value: str, why: str) 
     with pytest.raises(UsageError) as caught:
         ActionSettings.from_env({**BASE_ENV, "INPUT_POLICY": value})
     assert str(caught.value).startswith(f"input policy: '{value}' {why}; give the file's path relative to the")
+
+
+# -- the workflow users copy, and what the documentation promises ----------------------------------
+def _example_workflow() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((REPO_ROOT / "examples/workflows/gate.yml").read_text())
+    return data
+
+
+def _documented_workflow() -> dict[str, Any]:
+    doc = (REPO_ROOT / "docs/github-action.md").read_text()
+    section = doc.split("## The workflow to copy", 1)[1]
+    snippet = re.search(r"```yaml\n(.*?)```", section, flags=re.S)
+    assert snippet is not None
+    data: dict[str, Any] = yaml.safe_load(snippet.group(1))
+    return data
+
+
+def test_the_documented_workflow_is_the_example() -> None:
+    assert _documented_workflow() == _example_workflow()
+
+
+def test_a_push_never_cancels_or_replaces_another_pushs_notice() -> None:
+    concurrency = _example_workflow()["concurrency"]
+    # Only pull-request runs cancel each other; a push's notice job always runs to its end.
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    # GitHub keeps one pending run per group: each pushed commit needs a group of its own.
+    assert "github.event_name == 'push' && github.sha ||" in concurrency["group"]
+
+
+def test_the_documented_retry_budget_is_the_clients() -> None:
+    import inspect
+
+    from gate.adapters import github
+
+    defaults = {name: p.default for name, p in inspect.signature(github.GitHub.__init__).parameters.items()}
+    doc = " ".join((REPO_ROOT / "docs/github-action.md").read_text().split())
+    assert "within a minute in total" not in doc
+    assert f"up to {github.MAX_ATTEMPTS} attempts per request" in doc
+    assert f"at most {defaults['timeout']:g} seconds for an answer" in doc
+    assert f"once {defaults['retry_budget']:g} seconds have passed since its first attempt" in doc
+    assert f"more than {defaults['session_budget']:g} seconds after gate began talking to the API" in doc
