@@ -146,3 +146,66 @@ def test_criticality_is_configurable() -> None:
 def test_a_non_number_minimum_is_reported() -> None:
     (finding,) = run({"a.yaml": hpa("mail-consumer", min_line="  minReplicas: one\n")})
     assert "'one', not a number" in finding.message
+
+
+def keda(name: str, target: str, minimum: int = 2) -> str:
+    return (
+        f"apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: {name}\nspec:\n"
+        f"  scaleTargetRef:\n    name: {target}\n  minReplicaCount: {minimum}\n"
+        "  triggers:\n  - type: cpu\n    metadata: {value: '50'}\n"
+    )
+
+
+UNCHANGED = [
+    # (id, unchanged files at head beside the changed deploy/consumer/deployment.yaml, expected lines)
+    ("hpa-in-a-sibling-file", {"deploy/consumer/hpa.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n")}, []),
+    ("hpa-in-a-sibling-yml", {"deploy/consumer/hpa.YML": hpa("refund-consumer", min_line="  minReplicas: 2\n")}, []),
+    ("scaledobject-in-a-sibling-file", {"deploy/consumer/keda.yaml": keda("refund", "refund-consumer")}, []),
+    ("sibling-hpa-for-another-deployment", {"deploy/consumer/hpa.yaml": hpa("other-consumer")}, [6]),
+    ("hpa-in-another-folder-kustomize-out-of-scope",
+     {"deploy/overlays/prod/hpa.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n")}, [6]),
+    ("hpa-in-a-subfolder-is-not-a-sibling",
+     {"deploy/consumer/hpa/hpa.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n")}, [6]),
+    ("sibling-hpa-with-a-namespace-covers-a-deployment-without",
+     {"deploy/consumer/hpa.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n").replace(
+         "spec:\n", "  namespace: other\nspec:\n", 1)}, []),
+    ("unparseable-sibling-is-skipped", {"deploy/consumer/broken.yaml": "a: [\n"}, [6]),
+    ("sibling-that-is-not-yaml", {"deploy/consumer/hpa.txt": hpa("refund-consumer")}, [6]),
+]
+
+
+@pytest.mark.parametrize(("unchanged", "lines"), [c[1:] for c in UNCHANGED], ids=[c[0] for c in UNCHANGED])
+def test_an_autoscaler_in_an_unchanged_sibling_file_decides(unchanged: dict[str, str], lines: list[int]) -> None:
+    path = "deploy/consumer/deployment.yaml"
+    context = make_context(
+        head={path: deployment("refund-consumer"), **unchanged},
+        base={path: deployment("refund-consumer", replicas="  replicas: 3\n"), **unchanged},
+    )
+    findings = [f for f in consumer_min_replicas.check(context, Options()) if isinstance(f, Finding)]
+    assert [(f.path, f.line) for f in findings] == [(path, line) for line in lines]
+
+
+def test_the_sibling_lookup_is_bounded() -> None:
+    path = "deploy/deployment.yaml"
+    fillers = {f"deploy/{n:02d}-config.yaml": "a: 1\n" for n in range(consumer_min_replicas.SIBLING_FILES_LIMIT)}
+    files = {**fillers, "deploy/zz-hpa.yaml": hpa("refund-consumer", min_line="  minReplicas: 2\n")}
+    context = make_context(head={path: deployment("refund-consumer"), **files},
+                           base={path: deployment("refund-consumer", replicas="  replicas: 3\n"), **files})
+    findings = list(consumer_min_replicas.check(context, Options()))
+    assert len(findings) == 1  # the HPA is the 51st sibling by name: not read, so the Deployment is judged
+    assert "deploy/zz-hpa.yaml" not in context.head_tree.accessed  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        pytest.param(deployment("web"), id="not-critical"),
+        pytest.param(deployment("refund-consumer", replicas="  replicas: 2\n"), id="critical-with-2"),
+    ],
+)
+def test_no_sibling_is_read_for_a_deployment_that_passes(head: str) -> None:
+    path = "deploy/deployment.yaml"
+    other = {"deploy/hpa.yaml": hpa("refund-consumer")}
+    context = make_context(head={path: head, **other}, base=other)
+    assert list(consumer_min_replicas.check(context, Options())) == []
+    assert context.head_tree.accessed == [path]  # type: ignore[attr-defined]

@@ -9,8 +9,15 @@ What is read: the resources in every changed `.yaml`/`.yml` file:
 - a `HorizontalPodAutoscaler` of any version (autoscaling v1, v2beta1, v2beta2, v2): its
   `spec.minReplicas`, which Kubernetes defaults to 1 when unset;
 - a KEDA `ScaledObject` (keda.sh): its `spec.minReplicaCount`, which KEDA defaults to 0 when unset;
-- a `Deployment`: its `spec.replicas` (unset means 1), but only when no autoscaler in the same change
-  targets it through `scaleTargetRef` (the autoscaler then decides the count).
+- a `Deployment`: its `spec.replicas` (unset means 1), but only when no autoscaler targets it through
+  `scaleTargetRef` (the autoscaler then decides the count, and is judged when it changes). The
+  autoscaler is looked for in the change and, before a Deployment is reported, in the other
+  `.yaml`/`.yml` files of the Deployment's folder at head, where the HPA usually sits unchanged.
+
+That sibling lookup is the only place this check reads files the change did not touch, and it is
+bounded: only the folders of Deployments about to be reported, at most 50 files each, by name.
+Kustomize is out of scope: an autoscaler in another folder (a base or an overlay) or a patch that
+sets `replicas` is not seen, so such a Deployment is judged as written.
 
 A workload is critical when any of these holds (all configurable):
 
@@ -31,6 +38,7 @@ minimum (or of `spec` when the minimum is unset and the default applies).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -50,6 +58,8 @@ WORKLOAD_GROUPS = ("apps", "extensions")
 HPA_DEFAULT_MIN = 1
 KEDA_DEFAULT_MIN = 0
 DEPLOYMENT_DEFAULT_REPLICAS = 1
+# How many other YAML files of a Deployment's folder are read to find its autoscaler.
+SIBLING_FILES_LIMIT = 50
 
 
 class Options(CheckOptions):
@@ -123,13 +133,47 @@ def check(context: Context, options: Options) -> Iterator[Result]:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
             yield from _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
     autoscalers = hpas + scaled_objects
+    siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
     for deployment in deployments:
         if any(_target(scaler, [deployment]) is not None for scaler in autoscalers):
             continue  # its autoscaler is judged instead
         reasons = _critical_reasons(deployment, None, options)
-        if reasons:
-            minimum = _minimum(deployment, "replicas", DEPLOYMENT_DEFAULT_REPLICAS)
-            yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        if not reasons:
+            continue
+        minimum = _minimum(deployment, "replicas", DEPLOYMENT_DEFAULT_REPLICAS)
+        if minimum.value is not None and minimum.value >= options.min_replicas:
+            continue  # passes as written: no need to read its folder
+        if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
+            continue  # an unchanged autoscaler beside it decides the count
+        yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+
+
+class _SiblingAutoscalers:
+    """Autoscalers in the unchanged YAML files of a folder at head, read once per folder."""
+
+    def __init__(self, context: Context, changed_paths: set[str]) -> None:
+        self._context = context
+        self._changed = changed_paths  # already read as part of the change
+        self._by_folder: dict[str, list[Document]] = {}
+
+    def of(self, path: str) -> list[Document]:
+        folder = posixpath.dirname(path)
+        if folder not in self._by_folder:
+            self._by_folder[folder] = list(self._read(folder))
+        return self._by_folder[folder]
+
+    def _read(self, folder: str) -> Iterator[Document]:
+        entries = self._context.head_tree.listdir(folder)
+        names = sorted(n for n, kind in entries.items() if kind == "file" and n.lower().endswith(YAML_SUFFIXES))
+        for name in names[:SIBLING_FILES_LIMIT]:
+            path = posixpath.join(folder, name)
+            if path in self._changed:
+                continue
+            manifest = self._context.manifest(path)
+            if not manifest.ok:
+                continue  # an unchanged file gate cannot read is not this change's finding
+            yield from manifest.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS)
+            yield from manifest.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)
 
 
 def _target_ref(scaler: Document) -> tuple[str, str]:

@@ -9,8 +9,11 @@ folder, and Flipt's `features.yml`/`features.yaml`) that end in `.json`, `.yaml`
 `.toml`. The format is recognised by the file's shape: OpenFeature flagd (JSON or YAML), Flipt
 (versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML). YAML is read as YAML 1.2, as the Go
 tools read it: `on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and
-only the flag files the change touches. A flag file gate cannot parse or recognise is an
-`invalid-file` error: gate cannot tell what it turns on, so it blocks.
+only the flag files the change touches, whatever the case of their extension. A flag file gate cannot
+parse or recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is
+a flag file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be
+plain YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves
+the repository or loops).
 
 **Activations**, one per flag and moment (the strongest):
 
@@ -33,7 +36,8 @@ scheduled time already past takes effect when the change lands.
 **The window** is `start` to `end` on the wall clock of `timezone` (IANA, correct across daylight
 saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. `freezes` are
 periods (`start`, `end`, `reason`) when nothing activates; a date-time without an offset is read in
-the policy's timezone. The default is 10:00 to 13:00 UTC, Monday to Friday, no freezes.
+the policy's timezone, even when the other end of the freeze has one. The default is 10:00 to
+13:00 UTC, Monday to Friday, no freezes.
 
 Every activation is listed in the report (`activations`, with `in_window`); each one outside the
 window is an error that names the flag, how it activates, when, why that time is outside, and
