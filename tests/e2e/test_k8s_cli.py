@@ -80,3 +80,29 @@ def test_a_runbook_link_to_a_file_the_change_deletes_blocks(tmp_path: Path) -> N
     (finding,) = [f for f in report["findings"] if f["rule"] == "alert-runbook"]
     assert (finding["path"], finding["line"]) == ("services/payment/deploy/alerts.yaml", 18)
     assert "services/payment/runbook.yaml" in finding["message"]
+
+
+DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: refund-consumer\nspec:\n  replicas: {replicas}\n"
+    "  selector:\n    matchLabels: {{app: refund-consumer}}\n"
+)
+HPA = (
+    "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: refund-consumer\nspec:\n"
+    "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: refund-consumer}\n"
+    "  minReplicas: 2\n  maxReplicas: 10\n"
+)
+
+
+def test_a_consumer_whose_hpa_sits_unchanged_beside_it_passes_and_one_elsewhere_does_not(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "shop")
+    deploy = "services/payment/deploy"
+    repo.commit({**documented_service("services/payment"), f"{deploy}/hpa.yaml": HPA,
+                 f"{deploy}/deployment.yaml": DEPLOYMENT.format(replicas=3)}, "Consumer with its HPA")
+    repo.commit({f"{deploy}/deployment.yaml": DEPLOYMENT.format(replicas=1)}, "Replicas left to the HPA")
+    code, report = check(repo)
+    assert (code, report["findings"]) == (0, [])
+    repo.commit({f"{deploy}/hpa.yaml": None, "services/payment/overlays/prod/hpa.yaml": HPA}, "HPA to an overlay")
+    repo.commit({f"{deploy}/deployment.yaml": DEPLOYMENT.format(replicas=0)}, "Replicas 0")
+    code, report = check(repo)
+    assert code == 1
+    assert located(report) == [("consumer-min-replicas", f"{deploy}/deployment.yaml", 6, "error")]
