@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from gate.adapters.git import Git
-from gate.context import Refs, build_context, choose_policy, resolve_refs
+from gate.context import ChosenPolicy, Refs, build_context, choose_policy, resolve_refs
 from gate.engine import evaluate
 from gate.models import ChangedFile, Context, Override, PullRequest, Verdict
 from gate.policy import REPO_POLICY_PATH, Policy
@@ -34,6 +34,25 @@ def simulated_override(labels: tuple[str, ...], policy: Policy) -> Override | No
     )
 
 
+def select_policy(
+    git: Git,
+    base: str,
+    head: str,
+    policy_path: Path | None = None,
+    repo_policy: str = REPO_POLICY_PATH,
+    base_is_root: bool | None = None,
+) -> ChosenPolicy:
+    """The policy a change is judged by (see `choose_policy`).
+
+    An empty-tree base is a first commit, judged by its own policy, unless `base_is_root` is False:
+    then the history is merely missing (a shallow checkout) and the change's own policy must not
+    count, or a pull request could loosen its rules; the bundled default applies instead.
+    """
+    base_is_empty = base == git.empty_tree if base_is_root is None else base_is_root
+    return choose_policy(policy_path, git.tree(base), git.tree(head), base_is_empty=base_is_empty,
+                         repo_path=repo_policy)
+
+
 def judge_change(
     git: Git,
     refs: Refs,
@@ -47,12 +66,15 @@ def judge_change(
     event: str | None = None,
     simulate_labels: bool = True,
     files: tuple[ChangedFile, ...] | None = None,
+    chosen: ChosenPolicy | None = None,
+    base_is_root: bool | None = None,
 ) -> Judgement:
+    """Judge base..head. `chosen`: a policy already selected (by `select_policy`, same refs);
+    `base_is_root`: False when the empty-tree base only means the history is missing."""
     base, head = resolve_refs(git, refs)
     base_tree, head_tree = git.tree(base), git.tree(head)
-    chosen = choose_policy(
-        policy_path, base_tree, head_tree, base_is_empty=base == git.empty_tree, repo_path=repo_policy
-    )
+    if chosen is None:
+        chosen = select_policy(git, base, head, policy_path, repo_policy, base_is_root)
     context = build_context(
         git,
         base,

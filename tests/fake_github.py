@@ -136,6 +136,12 @@ class FakeGitHub:
         self.labels[number].remove(name)
         self.events[number].append(self._event("unlabeled", name, actor, at))
 
+    def force_push(self, number: int, *, actor: str, at: str) -> None:
+        """A `head_ref_force_pushed` event on the pull request's timeline (it carries no label)."""
+        event = self._event("head_ref_force_pushed", "", actor, at)
+        del event["label"]
+        self.events[number].append(event)
+
     def _event(self, kind: str, name: str, actor: str, at: str) -> dict[str, Any]:
         event_id = next(self._ids)
         return {

@@ -112,6 +112,7 @@ class GitHub:
         self.backoff = backoff
         self._sleep = sleep
         self._clock = clock
+        self._events: dict[int, list[Mapping[str, Any]]] = {}
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
@@ -177,7 +178,7 @@ class GitHub:
     def latest_labeled(self, number: int, label: str) -> tuple[str | None, datetime | None]:
         """Who applied `label` last, and when, from the issue's timeline of events."""
         latest: tuple[datetime, int, str | None] | None = None
-        for event in self.paginate(self._repo(f"/issues/{number}/events")):
+        for event in self.issue_events(number):
             name = (event.get("label") or {}).get("name")
             if event.get("event") != "labeled" or not isinstance(name, str):
                 continue
@@ -190,6 +191,26 @@ class GitHub:
             if latest is None or key[:2] > latest[:2]:
                 latest = key
         return (latest[2], latest[0]) if latest else (None, None)
+
+    def issue_events(self, number: int) -> list[Mapping[str, Any]]:
+        """The issue's timeline of events, read once per run (the override needs it twice)."""
+        if number not in self._events:
+            self._events[number] = list(self.paginate(self._repo(f"/issues/{number}/events")))
+        return self._events[number]
+
+    def latest_head_move(self, number: int) -> datetime | None:
+        """When the pull request's branch was last force-pushed, from the same timeline.
+
+        A force-push can put commits that were pushed elsewhere earlier (so their check suites are
+        old) onto the pull request after the label: the label must be newer than this too.
+        """
+        moves = [
+            at
+            for event in self.issue_events(number)
+            if event.get("event") in ("head_ref_force_pushed", "head_ref_restored")
+            and (at := parse_time(event.get("created_at"))) is not None
+        ]
+        return max(moves, default=None)
 
     def role(self, user: str) -> str | None:
         """The user's repository role (admin, maintain, write, triage, read), None when not a collaborator."""

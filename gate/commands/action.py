@@ -29,11 +29,11 @@ from gate.adapters import actions
 from gate.adapters.actions import ActionSettings
 from gate.adapters.git import Git
 from gate.adapters.github import GitHub, GitHubError, PullInfo
-from gate.context import Refs, choose_policy, resolve_refs
+from gate.context import ChosenPolicy, Refs, resolve_refs
 from gate.errors import EXIT_BLOCKED, EXIT_PASS, GateError, InputError
 from gate.models import ChangedFile, FileStatus, Outcome, Override, PullRequest, Severity, utc_iso
 from gate.override import LabelEvidence, decide
-from gate.pipeline import Judgement, judge_change
+from gate.pipeline import Judgement, judge_change, select_policy
 from gate.policy import REPO_POLICY_PATH, Policy
 
 PULL_REQUEST_ACTIONS = ("opened", "synchronize", "reopened", "labeled", "unlabeled")
@@ -176,8 +176,8 @@ def _run(settings: ActionSettings) -> int:
     with GitHub(settings.api_url, settings.token, settings.repository) as github, Git(settings.workspace) as git:
         pull = _pull_info(github, plan, notes)
         base, head, files = _resolve_change(git, github, plan, notes)
-        policy = _policy(git, settings, base, head, notes)
-        override = _override(github, plan, pull, policy, payload, notes)
+        chosen = _policy(git, settings, base, head, notes, shallow=files is not None)
+        override = _override(github, plan, pull, chosen.policy, payload, notes)
         judgement = judge_change(
             git,
             Refs(base=base, head=head),
@@ -191,6 +191,7 @@ def _run(settings: ActionSettings) -> int:
             event=settings.event_name,
             simulate_labels=False,
             files=files,
+            chosen=chosen,
         )
         notice_failed = False
         if plan.notice:
@@ -350,25 +351,24 @@ def _repo_policy(settings: ActionSettings) -> str:
     return settings.policy or REPO_POLICY_PATH
 
 
-def _policy(git: Git, settings: ActionSettings, base: str | None, head: str, notes: Notes) -> Policy:
-    """The policy judge_change will use, needed before it to know the label and who may apply it.
+def _policy(
+    git: Git, settings: ActionSettings, base: str | None, head: str, notes: Notes, shallow: bool
+) -> ChosenPolicy:
+    """The policy to judge by, needed before judging to know the label and who may apply it.
 
-    The same refs and the same choose_policy call as judge_change, so both pick the same policy.
+    In a shallow checkout the base is missing, not empty: the change's own policy must not count.
     """
     base_rev, head_rev = resolve_refs(git, Refs(base=base, head=head))
-    base_tree, head_tree = git.tree(base_rev), git.tree(head_rev)
     repo_policy = _repo_policy(settings)
-    if settings.policy and base_tree.read(repo_policy) is None and head_tree.read(repo_policy) is None:
+    on_neither_side = git.tree(base_rev).read(repo_policy) is None and git.tree(head_rev).read(repo_policy) is None
+    if settings.policy and on_neither_side:
         # The bundled default is the strictest policy, so judging by it fails closed; but a
         # misspelt input should not go unnoticed.
         message = f"the policy input names {repo_policy}, which this repository does not have; " \
                   "gate judged by the bundled default policy"
         notes.add(message)
         _say(actions.warning(message, title="gate"))
-    chosen = choose_policy(
-        None, base_tree, head_tree, base_is_empty=base_rev == git.empty_tree, repo_path=repo_policy
-    )
-    return chosen.policy
+    return select_policy(git, base_rev, head_rev, None, repo_policy, base_is_root=False if shallow else None)
 
 
 def _pull_request(plan: Plan, pull: PullInfo | None) -> PullRequest | None:
@@ -413,6 +413,8 @@ def gather_evidence(github: GitHub, number: int, label: str, pull: PullInfo | No
         actor, applied_at = github.latest_labeled(number, label)
         role = github.role(actor) if actor else None
         pushed_at = github.first_check_suite_at(pull.head_sha)
+        if pushed_at is not None:  # unknown stays unknown: the override is then rejected
+            pushed_at = _latest(pushed_at, github.latest_head_move(number))
     except GitHubError as exc:
         return LabelEvidence(label_present=False, unverified=str(exc))
     return LabelEvidence(
@@ -423,6 +425,12 @@ def gather_evidence(github: GitHub, number: int, label: str, pull: PullInfo | No
         author=pull.author,
         pushed_at=pushed_at,
     )
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    """The head was last changed at the latest of these (its push, a force-push onto the branch)."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
 
 
 def _payload_mentions(payload: Mapping[str, Any], label: str) -> bool:

@@ -585,3 +585,43 @@ def test_a_push_that_landed_with_blocking_findings_reports_them_without_failing(
     assert run.outputs["verdict"] == "fail"
     assert "::warning title=gate::this change landed with blocking findings" in run.stdout
     assert "required-docs" in run.summary
+
+
+def test_a_shallow_checkout_cannot_loosen_its_own_policy(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    base = repo.commit(documented_service("services/cart"), "Add the cart service")
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit({"services/checkout/README.md": "# checkout\n",
+                        ".github/gate.yaml": "version: 1\nchecks:\n  required-docs:\n    enabled: false\n"},
+                       "Add checkout and switch off required-docs")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", repo.path.as_uri(), str(shallow)],
+                   check=True)
+    fake.add_pull(5, author="ana", head_sha=head, base_sha=base)
+    fake.files[5] = [{"sha": "0" * 40, "filename": name, "status": "added", "additions": 1, "deletions": 0,
+                      "changes": 1} for name in ("services/checkout/README.md", ".github/gate.yaml")]
+    clone = GitRepo.__new__(GitRepo)
+    clone.path = shallow
+    change = Change(clone, base, head)
+
+    run = run_action(tmp_path, fake, clone, "pull_request", pull_request_event(tmp_path, change, action="synchronize"),
+                     head)
+
+    assert run.code == 1, run.stdout
+    report = json.loads(Path(run.outputs["report"]).read_text())
+    assert {f["rule"] for f in report["findings"] if f["severity"] == "error"} == {"required-docs"}
+    assert any("applies once merged" in f["message"] for f in report["findings"] if f["path"] == ".github/gate.yaml")
+
+
+def test_a_force_push_after_the_label_voids_it(tmp_path: Path, fake: FakeGitHub) -> None:
+    # The head commit's check suite is older than the label (it was pushed to another branch first),
+    # but the branch was force-pushed onto it after the label: the label never saw this code.
+    change = new_service_without_runbook(tmp_path)
+    labeled_pull(fake, change, actor="maria", role="maintain")
+    fake.force_push(5, actor="ana", at="2026-11-30T10:30:00Z")
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request", pull_request_event(tmp_path, change), change.head)
+
+    assert run.code == 1
+    assert run.outputs["verdict"] == "fail"
+    assert "before the last push at 2026-11-30T10:30:00Z" in run.summary
