@@ -340,3 +340,13 @@ def test_flag_file_suffixes_match_in_any_case(path: str, base: str, head: str) -
     options = Options(flag_files=("**/flags/**", "**/FEATURES.YML"))
     activations, _ = run({path: head}, {path: base}, options=options)
     assert [a.change for a in activations] != []
+
+
+def test_a_flag_file_too_large_to_judge_blocks() -> None:
+    from gate.manifests import MAX_FILE_BYTES
+
+    big = '{"flags": {}, "padding": "' + "x" * MAX_FILE_BYTES + '"}'
+    context = make_context(head={"flags/big.json": big})
+    found = [f for f in golden_window.check(context, golden_window.Options()) if isinstance(f, Finding)]
+    assert [(f.rule, f.path) for f in found] == [("invalid-file", "flags/big.json")]
+    assert "too large to judge" in found[0].message

@@ -13,6 +13,7 @@ from gate.flags import flagd, flipt, goff
 from gate.flags.model import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFile, FlagFileError, FlagState, Rollout, Step
 from gate.flags.shape import FLAG_SUFFIXES, decode
 from gate.globs import matches_any
+from gate.manifests import MAX_FILE_BYTES
 
 __all__ = [
     "FLAGD",
@@ -54,6 +55,10 @@ def detect(documents: list[Any]) -> str | None:
 
 
 def read_flag_file(path: str, raw: bytes) -> FlagFile:
+    if len(raw) > MAX_FILE_BYTES:
+        raise FlagFileError(
+            f"too large to judge ({len(raw) / 1048576:.1f} MiB; gate reads files up to {MAX_FILE_BYTES // 1048576} MiB)"
+        )
     documents, lines = decode(path, raw)
     if not documents:
         return FlagFile(path=path, format="empty")  # an empty file defines no flags
