@@ -63,42 +63,27 @@ def read_changed_yaml(context: Context) -> list[Finding]:
         if manifest.missing:
             # The change says the file is there, yet it cannot be read: a symlink that leaves the
             # repository or loops. Judging nothing would be a silent pass.
-            findings.append(
-                Finding(
-                    rule=INVALID_FILE,
-                    severity=Severity.ERROR,
-                    path=changed.path,
-                    line=None,
-                    message="cannot be read: a symlink that leaves the repository or loops; gate reads only "
-                    "files inside the repository",
-                    remedy="replace the symlink with the file, or point it at a file inside the repository",
-                )
+            severity, message, remedy = (
+                Severity.ERROR,
+                "cannot be read: a symlink that leaves the repository or loops; gate reads only files "
+                "inside the repository",
+                "replace the symlink with the file, or point it at a file inside the repository",
             )
-            continue
-        if manifest.is_template:
-            findings.append(
-                Finding(
-                    rule=INVALID_FILE,
-                    severity=Severity.NOTICE,
-                    path=changed.path,
-                    line=manifest.error_line,
-                    message=f"a Helm template, not YAML until rendered; gate did not judge it ({manifest.error})",
-                    remedy="judge the rendered manifests (helm template ... > rendered.yaml) or list the "
-                    "chart's templates under `ignore` in the policy",
-                )
+        elif manifest.is_template:
+            severity, message, remedy = (
+                Severity.NOTICE,
+                f"a Helm template, not YAML until rendered; gate did not judge it ({manifest.error})",
+                "judge the rendered manifests (helm template ... > rendered.yaml) or list the chart's "
+                "templates under `ignore` in the policy",
             )
         else:
-            findings.append(
-                Finding(
-                    rule=INVALID_FILE,
-                    severity=Severity.ERROR,
-                    path=changed.path,
-                    line=manifest.error_line,
-                    message=f"cannot be parsed as YAML: {manifest.error}",
-                    remedy="fix the syntax (yamllint shows the exact spot), or add the path to the "
-                    "policy's `ignore` if gate should not read it",
-                )
+            severity, message, remedy = (
+                Severity.ERROR,
+                f"cannot be parsed as YAML: {manifest.error}",
+                "fix the syntax (yamllint shows the exact spot), or add the path to the policy's `ignore` "
+                "if gate should not read it",
             )
+        findings.append(Finding(INVALID_FILE, severity, changed.path, manifest.error_line, message, remedy))
     return findings
 
 
