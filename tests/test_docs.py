@@ -54,3 +54,13 @@ def test_docs_link_to_files_that_exist() -> None:
             if "://" in target or target.startswith("mailto:"):
                 continue
             assert (doc.parent / target).exists(), f"{doc.name} links to {target}, which does not exist"
+
+
+def test_policies_shown_in_the_readme_are_valid() -> None:
+    from gate.policy import parse_policy
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO_ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    policies = [block for block in blocks if block.startswith("version: 1")]
+    assert policies, "the README shows a policy"
+    for block in policies:
+        parse_policy(block, "README.md")
