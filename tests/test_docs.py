@@ -64,3 +64,8 @@ def test_policies_shown_in_the_readme_are_valid() -> None:
     assert policies, "the README shows a policy"
     for block in policies:
         parse_policy(block, "README.md")
+
+
+def test_the_readme_shows_the_example_workflow_as_it_is() -> None:
+    workflow = (REPO_ROOT / "examples" / "workflows" / "gate.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{workflow}```" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
