@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from fake_github import FakeGitHub
-from helpers import CORPUS, GitRepo, documented_service
+from helpers import CORPUS, REPO_ROOT, GitRepo, documented_service
 
 from gate import __version__
 
@@ -306,3 +306,25 @@ def test_the_entrypoint_blocks_a_manual_run_on_an_undocumented_service(
     assert int(run.outputs["errors"]) >= 1
     assert "::error " in run.log and "required-docs" in run.log
     assert "required-docs" in run.summary
+
+
+def test_the_entrypoint_judges_the_bundled_example(
+    tmp_path: Path, container: Container, image_config: dict[str, Any], fake: FakeGitHub
+) -> None:
+    """The README's example, judged by the image as a manual run would judge it on GitHub."""
+    example = tmp_path / "example"
+    subprocess.run(["python3", str(REPO_ROOT / "examples" / "make_repo.py"), str(example)], check=True,
+                   capture_output=True)
+    repo = GitRepo.__new__(GitRepo)
+    repo.path = example
+    head = repo.git("rev-parse", "HEAD")
+
+    run = run_entrypoint(tmp_path, container, image_config, fake, repo, "workflow_dispatch",
+                         event_payload("workflow_dispatch.json", fake), head)
+
+    assert run.code == 1, run.log
+    assert run.outputs["verdict"] == "fail"
+    report = json.loads((run.workspace / run.outputs["report"].removeprefix("/github/workspace/")).read_text())
+    assert sorted({f["rule"] for f in report["findings"] if f["severity"] == "error"}) == [
+        "consumer-min-replicas", "required-docs", "runbook-format"]
+    assert [a["flag"] for a in report["activations"]] == ["express-checkout"]
