@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,15 +124,20 @@ def now_from(args: argparse.Namespace) -> datetime:
     return parse_time(args.now) if getattr(args, "now", None) else datetime.now(UTC)
 
 
-def judge_args(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | None = None) -> Judgement:
-    """Judge the change the common options (--repo, --base, --head, --policy, --now) name."""
+@contextmanager
+def judged(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | None = None) -> Iterator[Judgement]:
+    """Judge the change the common options (--repo, --base, --head, --policy, --now) name.
+
+    The repository stays open while the caller uses the judgement: the notice reads the changed
+    manifests again through the same git process.
+    """
     from gate.adapters.git import Git
     from gate.context import Refs
     from gate.pipeline import judge_change
 
     now = now_from(args)
     with Git(args.repo) as git:
-        return judge_change(
+        yield judge_change(
             git,
             Refs(base=args.base, head=args.head),
             now,
@@ -146,25 +152,25 @@ def _check(args: argparse.Namespace) -> int:
     from gate.models import Outcome
     from gate.report import renderer
 
-    judgement = judge_args(args, labels=tuple(args.label))
+    with judged(args, labels=tuple(args.label)) as judgement:
+        verdict, context, policy = judgement.verdict, judgement.context, judgement.policy
     if args.format == "text":
         from gate.report import text
 
         colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        report = text.render(judgement.verdict, judgement.context, color=colour)
+        report = text.render(verdict, context, color=colour)
     elif args.format == "markdown":
         from gate.report import markdown
 
-        window = markdown.policy_window(judgement.policy)
-        report = markdown.render_markdown(judgement.verdict, judgement.context, window=window)
+        report = markdown.render_markdown(verdict, context, window=markdown.policy_window(policy))
     else:
-        report = renderer(args.format)(judgement.verdict, judgement.context)
+        report = renderer(args.format)(verdict, context)
     if args.output is not None:
         try:
             args.output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write the report: {exc.strerror}") from None
-    code = EXIT_BLOCKED if judgement.verdict.outcome is Outcome.FAIL else EXIT_PASS
+    code = EXIT_BLOCKED if verdict.outcome is Outcome.FAIL else EXIT_PASS
     if args.output is None:
         try:
             sys.stdout.write(report)

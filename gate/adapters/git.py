@@ -216,6 +216,9 @@ class GitTree:
         self._git = git
         self._rev = rev
         self._listings: dict[str, dict[str, tuple[str, str]]] = {}
+        # Several readers ask for the same changed file (the YAML pass, a check, the notice): one
+        # cat-file round trip each is enough.
+        self._contents: dict[str, bytes | None] = {}
 
     @property
     def rev(self) -> str:
@@ -237,6 +240,11 @@ class GitTree:
         }
 
     def read(self, path: str) -> bytes | None:
+        if path not in self._contents:
+            self._contents[path] = self._read(path)
+        return self._contents[path]
+
+    def _read(self, path: str) -> bytes | None:
         for _hop in range(_SYMLINK_HOPS):
             parent, _, name = path.strip("/").rpartition("/")
             entry = self._entries(parent).get(name)

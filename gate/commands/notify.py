@@ -20,28 +20,28 @@ TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
 
 def run(args: argparse.Namespace) -> int:
-    from gate.cli import judge_args
+    from gate.cli import judged
     from gate.notice import NoticeError
     from gate.publish import prepare_message, publish_deployment_notice
 
     topic_arn = args.topic_arn or os.environ.get(TOPIC_ENV) or None
     if topic_arn is None and not args.dry_run:
         raise UsageError(f"notify: no SNS topic: pass --topic-arn or set {TOPIC_ENV} (or use --dry-run)")
-    judgement = judge_args(args, event="push")
-    if judgement.context.repository is None:
-        # A clone without a GitHub remote: the folder's name still tells the team which repository.
-        judgement.context.repository = args.repo.resolve().name
-    if args.dry_run:
-        try:
-            message = prepare_message(judgement, topic_arn=topic_arn)
-        except NoticeError as exc:
-            raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
-        sys.stdout.write(dry_run_text(message, topic_arn))
-        return EXIT_PASS
-    assert topic_arn is not None
-    outcome = publish_deployment_notice(
-        judgement, topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url
-    )
+    with judged(args, event="push") as judgement:
+        if judgement.context.repository is None:
+            # A clone without a GitHub remote: the folder's name still tells the team which repository.
+            judgement.context.repository = args.repo.resolve().name
+        if args.dry_run:
+            try:
+                message = prepare_message(judgement, topic_arn=topic_arn)
+            except NoticeError as exc:
+                raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
+            sys.stdout.write(dry_run_text(message, topic_arn))
+            return EXIT_PASS
+        assert topic_arn is not None
+        outcome = publish_deployment_notice(
+            judgement, topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url
+        )
     if not outcome.published:
         sys.stdout.write(outcome.rendered)
         sys.stdout.flush()
