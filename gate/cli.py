@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate import __version__
-from gate.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_PASS, EXIT_USAGE, GateError, UsageError
+from gate.core.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_PASS, EXIT_USAGE, GateError, UsageError
 
 if TYPE_CHECKING:
-    from gate.pipeline import Judgement
+    from gate.core.judge import Judgement
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,8 +132,8 @@ def judged(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | 
     manifests again through the same git process.
     """
     from gate.adapters.git import Git
-    from gate.context import Refs
-    from gate.pipeline import judge_change
+    from gate.core.context import Refs
+    from gate.core.judge import judge_change
 
     now = now_from(args)
     with Git(args.repo) as git:
@@ -149,18 +149,18 @@ def judged(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | 
 
 
 def _check(args: argparse.Namespace) -> int:
-    from gate.models import Outcome
-    from gate.report import renderer
+    from gate.core.models import Outcome
+    from gate.core.report import renderer
 
     with judged(args, labels=tuple(args.label)) as judgement:
         verdict, context, policy = judgement.verdict, judgement.context, judgement.policy
     if args.format == "text":
-        from gate.report import text
+        from gate.core.report import text
 
         colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         report = text.render(verdict, context, color=colour)
     elif args.format == "markdown":
-        from gate.report import markdown
+        from gate.core.report import markdown
 
         report = markdown.render_markdown(verdict, context, window=markdown.policy_window(policy))
     else:
@@ -182,7 +182,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _policy(args: argparse.Namespace) -> int:
-    from gate import policy
+    from gate.core import policy
 
     if args.policy_command == "schema":
         sys.stdout.write(policy.schema_json())

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gate.errors import GateError
-from gate.notice import NoticeError, SnsMessage, build_notice, compose, render_text
-from gate.pipeline import Judgement
-from gate.report.json import document
+from gate.core.errors import GateError
+from gate.core.judge import Judgement
+from gate.core.notice import NoticeError, SnsMessage, build_notice, compose, render_text
+from gate.core.report.json import document
 
 
 @dataclass(frozen=True)

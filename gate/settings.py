@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from gate.errors import UsageError
+from gate.core.errors import UsageError
 
 
 def parse_time(text: str, option: str = "--now") -> datetime:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gate.context import touched_services
-from gate.globs import matches_any
-from gate.models import ChangedFile, Commit, Context, FileStatus, PullRequest
-from gate.policy import Policy, default_policy
+from gate.core.context import touched_services
+from gate.core.globs import matches_any
+from gate.core.models import ChangedFile, Commit, Context, FileStatus, PullRequest
+from gate.core.policy import Policy, default_policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import MONDAY_11, SEED_CANARY, documented_service, make_context
 
-from gate.models import (
+from gate.core.models import (
     Activation,
     Commit,
     Context,

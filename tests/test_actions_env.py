@@ -10,9 +10,9 @@ import pytest
 import yaml
 from helpers import REPO_ROOT
 
-from gate.adapters import actions
-from gate.adapters.actions import ActionSettings, append_summary, input_value, output_block, write_outputs
-from gate.errors import UsageError
+from gate.adapters import runner
+from gate.adapters.runner import ActionSettings, append_summary, input_value, output_block, write_outputs
+from gate.core.errors import UsageError
 
 BASE_ENV = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo-org/octo-repo"}
 
@@ -106,8 +106,8 @@ def test_summary_under_the_cap_is_kept_whole(tmp_path: Path) -> None:
 
 
 def test_mask_and_commands_are_escaped() -> None:
-    assert actions.add_mask("a%b\nc") == "::add-mask::a%25b%0Ac"
-    assert actions.notice("50% done\nnext", title="gate: x") == "::notice title=gate%3A x::50%25 done%0Anext"
+    assert runner.add_mask("a%b\nc") == "::add-mask::a%25b%0Ac"
+    assert runner.notice("50% done\nnext", title="gate: x") == "::notice title=gate%3A x::50%25 done%0Anext"
 
 
 def _action_yml() -> dict[str, Any]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS, SEED_RUNBOOK, make_context
 
-from gate.checks import alert_runbook
-from gate.checks.alert_runbook import Options, repository_paths
-from gate.models import Finding
+from gate.core.checks import alert_runbook
+from gate.core.checks.alert_runbook import Options, repository_paths
+from gate.core.models import Finding
 
 DATA = Path(__file__).parent / "data" / "k8s"
 RULES = "services/payment/deploy/alerts.yaml"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from helpers import SEED_CANARY, make_context
 
-from gate.checks import canary_thresholds
-from gate.checks.canary_thresholds import Options, parse_go_duration
-from gate.models import Finding, Severity
-from gate.policy import parse_policy
+from gate.core.checks import canary_thresholds
+from gate.core.checks.canary_thresholds import Options, parse_go_duration
+from gate.core.models import Finding, Severity
+from gate.core.policy import parse_policy
 
 DATA = Path(__file__).parent / "data" / "k8s"
 PATH = "deploy/checkout-canary.yaml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import make_context
 
-from gate.checks import consumer_min_replicas
-from gate.checks.consumer_min_replicas import Options
-from gate.models import Finding
+from gate.core.checks import consumer_min_replicas
+from gate.core.checks.consumer_min_replicas import Options
+from gate.core.models import Finding
 
 DATA = Path(__file__).parent / "data" / "k8s"
 

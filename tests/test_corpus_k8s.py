@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from helpers import CORPUS, make_context
 
-from gate.checks import alert_runbook, canary_thresholds, consumer_min_replicas
-from gate.engine import read_changed_yaml
-from gate.models import Finding
-from gate.yamlio import load_one
+from gate.core.checks import alert_runbook, canary_thresholds, consumer_min_replicas
+from gate.core.engine import read_changed_yaml
+from gate.core.models import Finding
+from gate.core.yamlio import load_one
 
 EXPECTED_PATH = Path(__file__).parent / "data" / "corpus_expected.yaml"
 EXPECTED: dict[str, list[dict[str, Any]]] = load_one(EXPECTED_PATH.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ import re
 
 from helpers import REPO_ROOT
 
-from gate.checks import REGISTRY
+from gate.core.checks import REGISTRY
 
 CHECKS_DOC = REPO_ROOT / "docs" / "checks.md"
 
@@ -57,7 +57,7 @@ def test_docs_link_to_files_that_exist() -> None:
 
 
 def test_policies_shown_in_the_readme_are_valid() -> None:
-    from gate.policy import parse_policy
+    from gate.core.policy import parse_policy
 
     blocks = re.findall(r"```yaml\n(.*?)```", (REPO_ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
     policies = [block for block in blocks if block.startswith("version: 1")]

@@ -8,18 +8,18 @@ from collections.abc import Iterator
 import pytest
 from helpers import documented_service, make_context
 
-import gate.checks
-from gate.checks import REGISTRY
-from gate.checks.base import CheckOptions, CheckSpec
-from gate.engine import evaluate
-from gate.models import Context, Finding, Outcome, Override, Severity
-from gate.policy import default_policy, parse_policy
+import gate.core.checks
+from gate.core.checks import REGISTRY
+from gate.core.checks.base import CheckOptions, CheckSpec
+from gate.core.engine import evaluate
+from gate.core.models import Context, Finding, Outcome, Override, Severity
+from gate.core.policy import default_policy, parse_policy
 
 NEW_SERVICE_WITHOUT_DOCS = {"services/payments/deploy.yaml": "kind: ConfigMap\n"}
 
 
 def test_every_check_module_is_registered_and_documented() -> None:
-    modules = {name for _, name, _ in pkgutil.iter_modules(gate.checks.__path__) if name != "base"}
+    modules = {name for _, name, _ in pkgutil.iter_modules(gate.core.checks.__path__) if name != "base"}
     registered = {spec.run.__module__.rsplit(".", 1)[-1] for spec in REGISTRY.values()}
     assert modules == registered
     for rule_id, spec in REGISTRY.items():
@@ -73,7 +73,7 @@ def test_level_sets_the_severity_of_a_checks_findings(level: str, outcome: Outco
 
 
 def test_level_error_raises_notices_too() -> None:
-    from gate.engine import _apply_level
+    from gate.core.engine import _apply_level
 
     notice = Finding("canary-thresholds", Severity.NOTICE, "c.yaml", 3, "unmapped metric")
     assert _apply_level(notice, Severity.ERROR).severity is Severity.ERROR
@@ -135,7 +135,7 @@ def test_a_changed_yaml_file_that_cannot_be_read_blocks() -> None:
 
 
 def test_a_file_too_large_to_judge_blocks() -> None:
-    from gate.manifests import MAX_FILE_BYTES
+    from gate.core.manifests import MAX_FILE_BYTES
 
     big = "a: " + "x" * (MAX_FILE_BYTES + 1) + "\n"
     verdict = evaluate(make_context(head={"k8s/bundle.yaml": big}), default_policy())

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS
 
-from gate.flags import read_flag_file
-from gate.flags.diff import Change, activations
+from gate.core.flags import read_flag_file
+from gate.core.flags.diff import Change, activations
 
 DATA = Path(__file__).parent / "data" / "flags"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS
 
-from gate.flags import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFileError, is_flag_file, read_flag_file
+from gate.core.flags import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFileError, is_flag_file, read_flag_file
 
 DATA = Path(__file__).parent / "data" / "flags"
 FLAG_CORPUS = CORPUS / "flags"

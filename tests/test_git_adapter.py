@@ -9,8 +9,8 @@ import pytest
 from helpers import GitRepo
 
 from gate.adapters.git import Git
-from gate.errors import InputError
-from gate.models import FileStatus
+from gate.core.errors import InputError
+from gate.core.models import FileStatus
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.globs import matches, service_root
+from gate.core.globs import matches, service_root
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from helpers import FakeTree, make_context
 
-from gate.checks import golden_window
-from gate.checks.golden_window import Options, check
-from gate.engine import evaluate
-from gate.errors import PolicyError
-from gate.models import Activation, ChangedFile, Context, FileStatus, Finding, Severity
-from gate.policy import default_policy, parse_policy
+from gate.core.checks import golden_window
+from gate.core.checks.golden_window import Options, check
+from gate.core.engine import evaluate
+from gate.core.errors import PolicyError
+from gate.core.models import Activation, ChangedFile, Context, FileStatus, Finding, Severity
+from gate.core.policy import default_policy, parse_policy
 
 DATA = Path(__file__).parent / "data" / "flags"
 OFF, ON = (DATA / "flagd-disabled.flagd.json").read_text(), (DATA / "flagd-enabled.flagd.json").read_text()
@@ -343,7 +343,7 @@ def test_flag_file_suffixes_match_in_any_case(path: str, base: str, head: str) -
 
 
 def test_a_flag_file_too_large_to_judge_blocks() -> None:
-    from gate.manifests import MAX_FILE_BYTES
+    from gate.core.manifests import MAX_FILE_BYTES
 
     big = '{"flags": {}, "padding": "' + "x" * MAX_FILE_BYTES + '"}'
     context = make_context(head={"flags/big.json": big})

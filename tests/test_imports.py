@@ -32,6 +32,6 @@ def loaded_modules(tmp_path: Path, *args: str) -> set[str]:
 def test_gate_check_loads_no_network_clients(tmp_path: Path) -> None:
     modules = loaded_modules(tmp_path, "--format", "json")
     for heavy in ("boto3", "botocore", "httpx", "tenacity", "moto", "gate.adapters.sns", "gate.adapters.github",
-                  "gate.notice", "gate.report.markdown", "gate.report.sarif", "gate.report.text"):
+                  "gate.core.notice", "gate.core.report.markdown", "gate.core.report.sarif", "gate.core.report.text"):
         assert heavy not in modules, f"gate check imported {heavy}"
-    assert "gate.report.json" in modules
+    assert "gate.core.report.json" in modules

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from helpers import make_context
 
-from gate.engine import read_changed_yaml
-from gate.manifests import Document, as_number, get_path, load_manifest, same_namespace
-from gate.models import Severity
+from gate.core.engine import read_changed_yaml
+from gate.core.manifests import Document, as_number, get_path, load_manifest, same_namespace
+from gate.core.models import Severity
 
 MULTI = b"""\
 ---

@@ -18,8 +18,8 @@ from notice_cases import (
     rich_verdict,
 )
 
-from gate.models import Activation, PullRequest
-from gate.notice import (
+from gate.core.models import Activation, PullRequest
+from gate.core.notice import (
     build_notice,
     flag_off_step,
     render_chatbot,

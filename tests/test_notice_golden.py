@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from notice_cases import rich_context, rich_verdict
 
-from gate.notice import SnsMessage, build_notice, compose
-from gate.report.json import document
+from gate.core.notice import SnsMessage, build_notice, compose
+from gate.core.report.json import document
 
 GOLDEN = Path(__file__).parent / "golden" / "notice"
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:deployments.fifo"

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from notice_cases import COMMIT, SHA, context_with, passing, rich_context, rich_verdict
 
-from gate.notice import (
+from gate.core.notice import (
     MAX_MESSAGE_BYTES,
     NoticeError,
     SnsMessage,
@@ -20,7 +20,7 @@ from gate.notice import (
     sanitize_subject,
     validate,
 )
-from gate.report.json import document
+from gate.core.report.json import document
 
 STANDARD = "arn:aws:sns:us-east-1:123456789012:deployments"
 FIFO = STANDARD + ".fifo"

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gate.override import LabelEvidence, decide
-from gate.policy import OverridePolicy
+from gate.core.override import LabelEvidence, decide
+from gate.core.policy import OverridePolicy
 
 PUSHED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from helpers import REPO_ROOT, run_gate
 
-from gate.checks import REGISTRY
-from gate.errors import PolicyError
-from gate.models import Severity
-from gate.policy import default_policy, parse_policy, schema
+from gate.core.checks import REGISTRY
+from gate.core.errors import PolicyError
+from gate.core.models import Severity
+from gate.core.policy import default_policy, parse_policy, schema
 
 DEFAULT_FILE = REPO_ROOT / "policies" / "default.yaml"
 

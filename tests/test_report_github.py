@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import GitRepo, make_context, run_gate
 
-from gate.models import Finding, Outcome, Severity, Verdict
-from gate.report import github
+from gate.core.models import Finding, Outcome, Severity, Verdict
+from gate.core.report import github
 
 
 def finding(

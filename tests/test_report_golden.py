@@ -17,7 +17,7 @@ import pytest
 from helpers import MONDAY_11, make_context
 
 from gate import __version__
-from gate.models import (
+from gate.core.models import (
     INTERNAL_ERROR,
     INVALID_FILE,
     OVERRIDE,
@@ -30,7 +30,7 @@ from gate.models import (
     Severity,
     Verdict,
 )
-from gate.report import renderer
+from gate.core.report import renderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 UPDATE = os.environ.get("GATE_UPDATE_GOLDEN") == "1"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from helpers import MONDAY_11, GitRepo, make_context, run_gate
 
-from gate.models import Activation, Finding, Outcome, Override, Severity, Verdict
-from gate.policy import parse_policy
-from gate.report import markdown
-from gate.report.markdown import COMMENT_BUDGET, DEFAULT_BUDGET, STEP_SUMMARY_LIMIT
-from gate.window import Freeze, make_window
+from gate.core.models import Activation, Finding, Outcome, Override, Severity, Verdict
+from gate.core.policy import parse_policy
+from gate.core.report import markdown
+from gate.core.report.markdown import COMMENT_BUDGET, DEFAULT_BUDGET, STEP_SUMMARY_LIMIT
+from gate.core.window import Freeze, make_window
 
 CONTEXT = make_context({"services/pay/app.py": "x\n"})
 

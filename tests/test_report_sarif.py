@@ -13,9 +13,9 @@ import pytest
 from helpers import GitRepo, make_context, run_gate
 
 from gate import __version__
-from gate.checks import REGISTRY
-from gate.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Finding, Outcome, Override, Severity, Verdict
-from gate.report import sarif
+from gate.core.checks import REGISTRY
+from gate.core.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Finding, Outcome, Override, Severity, Verdict
+from gate.core.report import sarif
 
 CONTEXT = make_context({"services/pay/runbook.yaml": "x: 1\n", "services/pay/README.md": "# pay\n"})
 ACCEPTED = Override("gate/override", "mia", "maintain", True, "applied after the last push")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import SEED_RUNBOOK, make_context
 
-from gate.checks import required_docs
-from gate.models import Finding
+from gate.core.checks import required_docs
+from gate.core.models import Finding
 
 README = "# payments\n\nTakes the money.\n"
 DIAGRAM = "graph TD\n  a --> b\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from helpers import SEED_RUNBOOK, make_context
 
-from gate.checks import runbook_format
-from gate.engine import evaluate
-from gate.models import Finding
-from gate.policy import default_policy
+from gate.core.checks import runbook_format
+from gate.core.engine import evaluate
+from gate.core.models import Finding
+from gate.core.policy import default_policy
 
 PATH = "services/payments/runbook.yaml"
 

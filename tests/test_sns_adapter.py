@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gate.adapters import sns
-from gate.notice import SnsMessage
+from gate.core.notice import SnsMessage
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:deployments"
 SECRET = "wJalrXUtnFEMI-not-a-real-secret"

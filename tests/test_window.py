@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate.window import Freeze, Window, describe_days, make_window, parse_hhmm, parse_weekday
+from gate.core.window import Freeze, Window, describe_days, make_window, parse_hhmm, parse_weekday
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 SEED = make_window("10:00", "13:00", "UTC", WEEKDAYS)

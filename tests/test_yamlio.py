@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.yamlio import YamlError, YList, YMap, load_all, load_one
+from gate.core.yamlio import YamlError, YList, YMap, load_all, load_one
 
 
 @pytest.mark.parametrize(

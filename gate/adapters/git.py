@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-from gate.errors import InputError
-from gate.models import ChangedFile, Commit, FileStatus
+from gate.core.errors import InputError
+from gate.core.models import ChangedFile, Commit, FileStatus
 
 _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"

@@ -25,7 +25,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
-from gate.errors import ExternalError
+from gate.core.errors import ExternalError
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from gate.errors import ExternalError
-from gate.notice import SnsMessage, validate
+from gate.core.errors import ExternalError
+from gate.core.notice import SnsMessage, validate
 
 # Throttling codes SNS and KMS return that botocore's standard mode does not retry by itself.
 EXTRA_RETRYABLE_CODES = frozenset({"Throttled", "KMSThrottling", "KMSThrottlingException"})

@@ -13,15 +13,15 @@ import json
 import os
 import sys
 
-from gate.errors import EXIT_PASS, ExternalError, UsageError
-from gate.notice import SnsMessage
+from gate.core.errors import EXIT_PASS, ExternalError, UsageError
+from gate.core.notice import SnsMessage
 
 TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
 
 def run(args: argparse.Namespace) -> int:
     from gate.cli import judged
-    from gate.notice import NoticeError
+    from gate.core.notice import NoticeError
     from gate.publish import prepare_message, publish_deployment_notice
 
     topic_arn = args.topic_arn or os.environ.get(TOPIC_ENV) or None

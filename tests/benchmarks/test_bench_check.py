@@ -14,8 +14,8 @@ import pytest
 from helpers import SEED_CANARY, GitRepo, documented_service
 
 from gate.adapters.git import Git
-from gate.context import Refs
-from gate.pipeline import judge_change
+from gate.core.context import Refs
+from gate.core.judge import judge_change
 
 NOW = datetime(2026, 11, 30, 11, tzinfo=UTC)
 

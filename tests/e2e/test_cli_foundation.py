@@ -10,8 +10,8 @@ import pytest
 from helpers import SEED_RUNBOOK, GitRepo, documented_service, run_gate
 
 from gate.adapters.git import Git
-from gate.context import Refs
-from gate.pipeline import judge_change
+from gate.core.context import Refs
+from gate.core.judge import judge_change
 
 NOW = "2026-11-30T11:00:00Z"
 README = "# payments\n\nTakes the money.\n"

@@ -1,0 +1,112 @@
+"""`gate action`: the container's entrypoint, judging the change an Actions event describes.
+
+Read top to bottom: the settings, the plan (which change the event asks to judge), the judgement,
+the reports, the exit code. The parts live in `gate.commands.action`, one concern each.
+
+Nothing here fails the step for a reporting problem (a read-only token, a comment GitHub refuses):
+the step's result is the verdict's.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from gate.adapters import runner
+from gate.adapters.git import Git
+from gate.adapters.github import GitHub
+from gate.adapters.runner import ActionSettings
+from gate.commands.action.change import choose_policy, mark_safe_directory, repo_policy_path, resolve_change
+from gate.commands.action.clock import judging_time
+from gate.commands.action.console import say
+from gate.commands.action.deployment import deployment_notice
+from gate.commands.action.events import Plan, load_event, plan_for
+from gate.commands.action.evidence import override_for
+from gate.commands.action.notes import Notes
+from gate.commands.action.pull import pull_request, read_pull
+from gate.commands.action.reports import comment, report
+from gate.core.errors import EXIT_BLOCKED, EXIT_PASS, GateError
+from gate.core.judge import Judgement, judge_change
+from gate.core.models import Outcome
+
+
+def run() -> int:
+    try:
+        settings = ActionSettings.from_env(os.environ)
+    except GateError as exc:
+        say(runner.error(str(exc), title="gate"))
+        return exc.exit_code
+    if settings.token:
+        say(runner.add_mask(settings.token))  # before any other line reaches the log
+    try:
+        return _run(settings)
+    except GateError as exc:
+        say(runner.error(str(exc), title="gate"))
+        runner.append_summary(settings.summary_path, f"## ❌ gate could not judge this change\n\n{exc}\n")
+        return exc.exit_code
+
+
+def _run(settings: ActionSettings) -> int:
+    payload = load_event(settings.event_path)
+    plan = plan_for(settings.event_name, payload, settings)
+    if isinstance(plan, str):
+        say(runner.notice(f"{plan}; nothing to do.", title="gate"))
+        runner.write_outputs(settings.output_path, {"verdict": ""})
+        return EXIT_PASS
+    say(f"gate: judging the {plan.description} in {settings.repository}")
+    mark_safe_directory(settings.workspace)
+    notes = Notes()
+    now = judging_time(settings, notes)
+    with GitHub(settings.api_url, settings.token, settings.repository) as github, Git(settings.workspace) as git:
+        judgement = _judge(git, github, settings, plan, payload, now, notes)
+        notice_failed = plan.notice and deployment_notice(github, settings, judgement, notes)
+        report(settings, judgement, notes)
+        if plan.comment and plan.pull_number is not None:
+            comment(github, settings, plan.pull_number, judgement, notes)
+        notes.flush(settings.summary_path)
+    return _exit_code(settings, plan, judgement, notice_failed)
+
+
+def _judge(
+    git: Git,
+    github: GitHub,
+    settings: ActionSettings,
+    plan: Plan,
+    payload: dict[str, Any],
+    now: datetime,
+    notes: Notes,
+) -> Judgement:
+    pull = read_pull(github, plan, notes)
+    change = resolve_change(git, github, plan, notes)
+    chosen = choose_policy(git, settings, change, notes)
+    override = override_for(github, plan, pull, chosen.policy, payload, notes)
+    return judge_change(
+        git,
+        change.refs,
+        now,
+        policy_path=None,  # never a file of the checkout: a pull request could loosen its own rules
+        repo_policy=repo_policy_path(settings),
+        labels=(),
+        override=override,
+        repository=settings.repository,
+        pull_request=pull_request(plan, pull),
+        event=settings.event_name,
+        simulate_labels=False,
+        files=change.files,
+        chosen=chosen,
+    )
+
+
+def _exit_code(settings: ActionSettings, plan: Plan, judgement: Judgement, notice_failed: bool) -> int:
+    if judgement.verdict.outcome is Outcome.FAIL and plan.notice:
+        # The change has already landed: there is nothing left to block, and a red default branch
+        # would tell nobody what to do. The notice and the summary carry the findings instead.
+        say(runner.warning("this change landed with blocking findings; the deployment notice lists them",
+                            title="gate"))
+    elif judgement.verdict.outcome is Outcome.FAIL:
+        return EXIT_BLOCKED
+    if notice_failed and settings.fail_on_notice_error:
+        say(runner.error("the deployment notice was not published (fail-on-notice-error is true)", title="gate"))
+        return EXIT_BLOCKED
+    return EXIT_PASS

@@ -1,0 +1,41 @@
+"""What the action adds to the job summary around the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gate.adapters import runner
+from gate.commands.action.console import say
+
+
+@dataclass
+class Notes:
+    lines: list[str] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def notice(self, message: str) -> None:
+        """Say it in the summary and as a notice in the log."""
+        self.add(message)
+        say(runner.notice(message, title="gate"))
+
+    def warning(self, message: str) -> None:
+        """Say it in the summary and as a warning in the log."""
+        self.add(message)
+        say(runner.warning(message, title="gate"))
+
+    def markdown(self) -> str:
+        parts = []
+        if self.lines:
+            parts.append("### gate action\n\n" + "\n".join(f"- {line}" for line in self.lines) + "\n")
+        for title, text in self.details:
+            parts.append(f"<details><summary>{title}</summary>\n\n```text\n{text.rstrip()}\n```\n\n</details>\n")
+        return "\n".join(parts)
+
+    def flush(self, summary_path: Path | None) -> None:
+        text = self.markdown()
+        if text:
+            runner.append_summary(summary_path, text)

@@ -1,0 +1,49 @@
+"""What every check module provides, and the spec the registry keeps of it.
+
+A check module has:
+
+- `ID`: its stable rule id (DESIGN §3);
+- `Options`: a pydantic model, `extra="forbid"`, whose defaults are the seed's rules;
+- `check(context, options)`: a generator of `Finding`s (and, for the golden window, the
+  `Activation`s it judged, which the engine puts in the report);
+- a module docstring: the check's user documentation, shown by `gate policy schema` and the docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from gate.core.models import Activation, Context, Finding
+
+Result = Finding | Activation
+CheckFunction = Callable[[Context, Any], Iterator[Result]]
+
+
+class CheckOptions(BaseModel):
+    """Base of every check's options: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    id: str
+    options: type[CheckOptions]
+    run: CheckFunction
+    doc: str
+
+    @classmethod
+    def of(cls, module: ModuleType) -> CheckSpec:
+        doc = (module.__doc__ or "").strip()
+        if not doc:
+            raise TypeError(f"check module {module.__name__} has no docstring")
+        return cls(id=module.ID, options=module.Options, run=module.check, doc=doc)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0]

@@ -1,0 +1,301 @@
+"""golden-window: feature flags turn on only inside the golden window, when every timezone is awake.
+
+A team spread across timezones has a few hours a day when everyone who could notice a problem, and
+everyone who could fix it, is at work. gate reads the feature-flag files a change touches, works
+out what the change turns on, and blocks an activation that would take effect outside that window.
+
+**Flag files** are the changed files matching `flag_files` (by default any file under a `flags/`
+folder, and Flipt's `features.yml`/`features.yaml`) that end in `.json`, `.yaml`, `.yml` or
+`.toml`. The format is recognised by the file's shape: OpenFeature flagd (JSON or YAML), Flipt
+(versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML). YAML is read as YAML 1.2, as the Go
+tools read it: `on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and
+only the flag files the change touches, whatever the case of their extension. A flag file gate cannot
+parse or recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is
+a flag file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be
+plain YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves
+the repository or loops).
+
+**Activations**, one per flag and moment (the strongest):
+
+- `enabled`: a flag goes from off to on (flagd `state: DISABLED` -> `ENABLED`, Flipt `enabled:
+  false` -> `true`, GO Feature Flag `disable: true` -> `false`), or a new flag arrives on and serving
+  something beyond its baseline;
+- `default-changed`: the default variant changes (for a boolean flag, only a change to `true`);
+- `rollout-raised`: a percentage split gives more traffic to a non-default variant (or the `true`
+  side of a boolean flag): flagd `fractional`, Flipt rule `distributions` and `threshold` rollouts,
+  GO Feature Flag `percentage`; or a rule starts serving such a variant.
+
+Turning a flag off, lowering a share, reformatting, reordering and metadata edits are not
+activations.
+
+**When**: an activation takes effect when the change lands (`--now`, the clock by default), or at
+the time the file schedules it: each GO Feature Flag `scheduledRollout` step the change adds or
+edits, and the start (`initial.date`) of a `progressiveRollout`, each judged on its own. A
+scheduled time already past takes effect when the change lands.
+
+**The window** is `start` to `end` on the wall clock of `timezone` (IANA, correct across daylight
+saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. `freezes` are
+periods (`start`, `end`, `reason`) when nothing activates; a date-time without an offset is read in
+the policy's timezone, even when the other end of the freeze has one. The default is 10:00 to
+13:00 UTC, Monday to Friday, no freezes.
+
+Every activation is listed in the report (`activations`, with `in_window`); each one outside the
+window is an error that names the flag, how it activates, when, why that time is outside, and
+when the window next opens (in UTC, and in the policy's timezone when that is not UTC).
+
+```yaml
+checks:
+  golden-window:
+    start: "10:00"
+    end: "13:00"
+    timezone: UTC
+    days: [monday, tuesday, wednesday, thursday, friday]
+    freezes:
+      - {start: "2026-12-21T00:00:00Z", end: "2027-01-04T00:00:00Z", reason: year-end freeze}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from datetime import UTC, datetime, tzinfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from gate.core.checks.base import CheckOptions, Result
+from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
+from gate.core.flags.diff import Change, activations
+from gate.core.manifests import YAML_SUFFIXES
+from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity, utc_iso
+from gate.core.window import Freeze, Window, load_zone, make_window, parse_hhmm, parse_weekday
+
+ID = "golden-window"
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+class FreezeOption(BaseModel):
+    """A period when no flag may activate, whatever the clock says."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: datetime = Field(description="When the freeze begins (inclusive), ISO 8601.")
+    end: datetime = Field(description="When the freeze ends (exclusive), ISO 8601.")
+    reason: str = Field(min_length=1, description="Why; shown in the finding.")
+
+
+class Options(CheckOptions):
+    start: str = Field("10:00", description="When the window opens each day, HH:MM on the timezone's clock.")
+    end: str = Field("13:00", description="When the window closes (exclusive), HH:MM.")
+    timezone: str = Field("UTC", description="IANA timezone of start and end, e.g. UTC or Europe/Madrid.")
+    days: tuple[str, ...] = Field(WEEKDAYS, description="Weekdays the window opens, e.g. [monday, friday].")
+    freezes: tuple[FreezeOption, ...] = Field((), description="Periods when nothing activates.")
+    flag_files: tuple[str, ...] = Field(
+        ("**/flags/**", "**/features.yml", "**/features.yaml"),
+        description="Globs of flag files (only .json, .yaml, .yml and .toml files are read).",
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        load_zone(value)
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for day in value:
+            parse_weekday(day)
+        return value
+
+    @field_validator("freezes")
+    @classmethod
+    def _freezes(cls, value: tuple[FreezeOption, ...], info: ValidationInfo) -> tuple[FreezeOption, ...]:
+        timezone = info.data.get("timezone")
+        if timezone is None:
+            return value  # the timezone itself is invalid, and reported
+        zone = load_zone(timezone)
+        for index, freeze in enumerate(value):
+            # A start without an offset and an end with one (or the reverse) are compared on the
+            # policy's clock, as the window reads them; compared raw they cannot be compared at all.
+            try:
+                start, end = _aware(freeze.start, zone), _aware(freeze.end, zone)
+            except OverflowError:
+                raise ValueError(f"freezes[{index}] ({freeze.reason!r}) reaches past the year 9999") from None
+            if not start < end:
+                raise ValueError(
+                    f"freezes[{index}] ({freeze.reason!r}) ends at {utc_iso(end)}, not after it starts at "
+                    f"{utc_iso(start)} (a time without an offset is read in {timezone})"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Options:
+        self.window()
+        return self
+
+    def window(self) -> Window:
+        zone = load_zone(self.timezone)
+        freezes = [Freeze(start=_aware(f.start, zone), end=_aware(f.end, zone), reason=f.reason) for f in self.freezes]
+        return make_window(self.start, self.end, self.timezone, self.days, freezes)
+
+
+def _aware(moment: datetime, zone: tzinfo) -> datetime:
+    """A freeze time in UTC; one without an offset is on the policy's clock."""
+    return (moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def check(context: Context, options: Options) -> Iterator[Result]:
+    window = options.window()
+    # The files the engine itself parses as YAML (and reports when it cannot); asked of the engine's
+    # own filter, so that this check neither repeats nor misses what the engine says.
+    engine_yaml = {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)}
+    for changed in context.changed():
+        if not is_flag_file(changed.path, options.flag_files):
+            continue
+        head = yield from _read_head(context, changed.path, changed.path in engine_yaml)
+        if head is None:
+            continue
+        for change in activations(_base(context, changed), head):
+            yield from _judge(change, changed.path, context.now, window)
+
+
+def _read_head(context: Context, path: str, engine_reads_yaml: bool) -> Generator[Finding, None, FlagFile | None]:
+    """The flag file at head, or None after saying why gate cannot judge it (fail closed)."""
+    raw = context.head_tree.read(path)
+    if raw is None:
+        # The change says the file is there, yet the tree gives nothing: a symlink that leaves the
+        # repository or loops. A changed YAML file the engine reports itself.
+        if not engine_reads_yaml:
+            yield _unreadable(path)
+        return None
+    if engine_reads_yaml:
+        manifest = context.manifest(path)
+        if manifest.is_template:
+            # The engine only notes templates, as they are rendered before use; a flag tool reads
+            # its file as written, so an activation hidden in one must not pass unseen.
+            yield _template(path, manifest.error_line)
+            return None
+        if not manifest.ok:
+            return None  # the engine reports YAML that does not parse
+    try:
+        return read_flag_file(path, raw)
+    except FlagFileError as error:
+        yield _invalid(path, error)
+        return None
+
+
+def _base(context: Context, changed: ChangedFile) -> FlagFile | None:
+    """The file before the change; None when it was absent or unreadable (then every flag is new)."""
+    if changed.status is FileStatus.ADDED:
+        return None
+    path = changed.old_path or changed.path
+    raw = context.base_tree.read(path)
+    if raw is None:
+        return None
+    try:
+        return read_flag_file(path, raw)
+    except FlagFileError:
+        return None  # judging against nothing counts every flag that is on: fail closed
+
+
+def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator[Result]:
+    at = now if change.at is None or change.at < now else change.at
+    inside = window.contains(at)
+    yield Activation(
+        flag=change.flag,
+        path=path,
+        line=change.line,
+        format=change.format,
+        change=change.change,
+        at=at,
+        in_window=inside,
+        detail=change.detail,
+    )
+    if inside:
+        return
+    when = f"when this change lands ({utc_iso(at)})" if change.at is None or change.at < now else (
+        f"at {utc_iso(at)}, the time its {change.scheduled} sets"
+    )
+    opening = window.next_opening(at)
+    yield Finding(
+        rule=ID,
+        severity=Severity.ERROR,
+        path=path,
+        line=change.line,
+        message=f"flag {change.flag!r} activates ({change.change}: {change.detail}) {when}, outside the "
+        f"golden window: {window.why_outside(at)}. {_next(window, opening)}",
+        remedy=_remedy(change, window, opening),
+    )
+
+
+def _next(window: Window, opening: datetime | None) -> str:
+    if opening is None:
+        return (
+            "The window does not open again as far as gate looks (400 days past the last freeze, at most "
+            "3 years); check the policy's days and freezes."
+        )
+    text = f"The next window opens {utc_iso(opening)}"
+    if not window.is_utc:
+        local = opening.astimezone(window.zone)
+        text += f" ({local:%A %H:%M} {window.zone_name})"
+    return text + "."
+
+
+def _remedy(change: Change, window: Window, opening: datetime | None) -> str:
+    nxt = utc_iso(opening) if opening is not None else "none in sight"
+    if change.at is not None:
+        return (
+            f"move the {change.scheduled} to a time inside the window (the next opening is {nxt}); "
+            "if it cannot wait, ask for an override"
+        )
+    return (
+        f"land this change while the window is open (next: {nxt}), or keep the flag off now and "
+        "schedule the activation inside the window; if it cannot wait, ask for an override"
+    )
+
+
+def _unreadable(path: str) -> Finding:
+    return Finding(
+        rule=INVALID_FILE,
+        severity=Severity.ERROR,
+        path=path,
+        line=None,
+        message="this flag file cannot be read: a symlink that leaves the repository or loops; gate reads "
+        "only files inside the repository, so it cannot tell what the change turns on and blocks",
+        remedy="replace the symlink with the flag file itself, or point it at a file inside the repository",
+    )
+
+
+def _template(path: str, line: int | None) -> Finding:
+    return Finding(
+        rule=INVALID_FILE,
+        severity=Severity.ERROR,
+        path=path,
+        line=line,
+        message="this flag file is a template ({{ ... }}), not YAML: a flag file must be plain YAML/JSON/TOML "
+        "that the flag tool reads; gate cannot judge templates, so it cannot tell what the change turns on "
+        "and blocks",
+        remedy="commit the flag file as the flag tool reads it (render it, e.g. with helm template, and "
+        "commit the output), or narrow `checks.golden-window.flag_files` if this is not a flag file",
+    )
+
+
+def _invalid(path: str, error: FlagFileError) -> Finding:
+    return Finding(
+        rule=INVALID_FILE,
+        severity=Severity.ERROR,
+        path=path,
+        line=error.line,
+        message=f"gate cannot read this flag file ({error.message}), so it cannot tell what the change "
+        "turns on and blocks",
+        remedy="fix the file so the flag tool itself accepts it (flagd, Flipt or GO Feature Flag), or "
+        "narrow `checks.golden-window.flag_files` / add the path to `ignore` if it is not a flag file",
+    )
+

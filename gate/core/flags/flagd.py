@@ -1,0 +1,118 @@
+"""OpenFeature flagd flag files (JSON or YAML): `flags` as a map (or flagd's array form) of flags
+with `state`, `variants`, `defaultVariant` and JsonLogic `targeting`.
+
+Targeting is read for what it can serve: the variants its `if` branches return outright, and the
+shares of each `fractional` split (flagd's former name `fractionalEvaluation` too). Conditions
+and `$evaluators` only decide *who* matches, so they are not part of the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gate.core.flags.model import FLAGD, FlagFile, FlagFileError, FlagState, Rollout
+from gate.core.flags.shape import LineFinder, normal_key
+
+_FRACTIONAL = ("fractional", "fractionalEvaluation")
+_STATES = {"ENABLED": True, "DISABLED": False}
+
+
+def looks_like(data: Any) -> bool:
+    if not isinstance(data, Mapping) or "flags" not in data:
+        return False
+    flags = data["flags"]
+    if isinstance(flags, Mapping):
+        return all(isinstance(flag, Mapping) and not _is_flipt_like(flag) for flag in flags.values())
+    if isinstance(flags, list):
+        return any(isinstance(f, Mapping) and ("state" in f or "defaultVariant" in f) for f in flags)
+    return False
+
+
+def _is_flipt_like(flag: Mapping[str, Any]) -> bool:
+    return isinstance(flag.get("variants"), list)
+
+
+def read(path: str, data: Mapping[str, Any], lines: LineFinder) -> FlagFile:
+    flags: dict[str, FlagState] = {}
+    raw = data["flags"]
+    entries: list[tuple[str, Any, int | None]]
+    if isinstance(raw, Mapping):
+        entries = [(normal_key(k), v, lines.of_key(raw, k)) for k, v in raw.items()]
+    else:
+        entries = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping) or not isinstance(item.get("key"), str):
+                raise FlagFileError(f"flags[{index}] has no `key`", lines.of_item(raw, index))
+            entries.append((item["key"], item, lines.of_item(raw, index, key=item["key"])))
+    for key, flag, line in entries:
+        flags[key] = _flag(key, flag, line)
+    return FlagFile(path=path, format=FLAGD, flags=flags)
+
+
+def _flag(key: str, flag: Any, line: int | None) -> FlagState:
+    if not isinstance(flag, Mapping):
+        raise FlagFileError(f"flag {key!r} is not a mapping", line)
+    state = flag.get("state", "ENABLED")
+    if state not in _STATES:
+        raise FlagFileError(f"flag {key!r} has state {state!r}; flagd knows ENABLED and DISABLED", line)
+    variants = flag.get("variants")
+    if not isinstance(variants, Mapping) or not variants:
+        raise FlagFileError(f"flag {key!r} has no variants", line)
+    default = flag.get("defaultVariant")
+    rollouts = _targeting(flag.get("targeting"))
+    return FlagState(
+        key=key,
+        format=FLAGD,
+        line=line,
+        enabled=_STATES[state],
+        variants={normal_key(k): v for k, v in variants.items()},
+        default=normal_key(default) if default is not None else None,
+        rollouts=rollouts,
+    )
+
+
+def _targeting(targeting: Any) -> tuple[Rollout, ...]:
+    if targeting is None or targeting == {}:
+        return ()
+    served: dict[str, float] = {}
+    splits: list[Rollout] = []
+    _walk(targeting, "targeting", served, splits)
+    rollouts = list(splits)
+    if served:
+        rollouts.append(Rollout("targeting rules", served))
+    return tuple(rollouts)
+
+
+def _walk(node: Any, where: str, served: dict[str, float], splits: list[Rollout]) -> None:
+    """Collect what a targeting expression can evaluate to (results, not conditions)."""
+    if isinstance(node, str):
+        served[node] = 100.0
+        return
+    if not isinstance(node, Mapping) or len(node) != 1:
+        return  # a variable or computed value: it names no variant gate can see
+    operator, args = next(iter(node.items()))
+    if operator in _FRACTIONAL and isinstance(args, list):
+        splits.append(Rollout(f"{where}.{operator}", _fractional_shares(args)))
+    elif operator == "if" and isinstance(args, list):
+        for index, arg in enumerate(args):
+            is_result = index % 2 == 1 or index == len(args) - 1
+            if is_result:
+                _walk(arg, f"{where}.if[{index}]", served, splits)
+
+
+def _fractional_shares(args: list[Any]) -> dict[str, float]:
+    buckets = [a for a in args if isinstance(a, list) and a and isinstance(a[0], str)]
+    weights: dict[str, float | None] = {}
+    for bucket in buckets:
+        weight = bucket[1] if len(bucket) > 1 else 1  # flagd's default weight is 1
+        number = float(weight) if isinstance(weight, int | float) and not isinstance(weight, bool) else None
+        earlier = weights.get(bucket[0], 0.0)
+        weights[bucket[0]] = None if number is None or earlier is None else earlier + number
+    total = sum(w for w in weights.values() if w is not None)
+    # A weight computed at evaluation time (e.g. from $flagd.timestamp) can reach anything: read it
+    # as all the traffic, so raising it from a fixed number is never missed.
+    return {
+        name: 100.0 if weight is None else (100.0 * weight / total if total else 0.0)
+        for name, weight in weights.items()
+    }

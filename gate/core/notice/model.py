@@ -1,0 +1,74 @@
+"""The deployment notice: what changed, who changed it, and how to undo it (pure).
+
+Built from the judged change (verdict + context); nothing here reads the clock, the environment
+or the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from gate.core.models import Activation, Commit, Context, Finding, Override, Service, Verdict
+from gate.core.notice.canary import CanaryChange, canary_changes
+from gate.core.notice.rollback import RollbackStep, rollback_steps
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    repository: str
+    event: str
+    commit: Commit
+    base: str
+    now: datetime
+    outcome: str
+    pull_request: str | None
+    services: tuple[Service, ...]
+    activations: tuple[Activation, ...]
+    canaries: tuple[CanaryChange, ...]
+    override: Override | None
+    waived: tuple[Finding, ...]
+    blocking: tuple[Finding, ...]
+    rollback: tuple[RollbackStep, ...]
+    trimmed: int = 0  # characters of free text removed to fit SNS's limit
+
+    @property
+    def author(self) -> str:
+        name, email = self.commit.author_name, self.commit.author_email
+        return f"{name} <{email}>" if email else name
+
+
+def build_notice(
+    verdict: Verdict, context: Context, *, repository: str | None = None, event: str | None = None
+) -> Notice:
+    """The notice for the change `context` judged as `verdict`; the event defaults to the context's, else push."""
+    commit = context.commit or Commit(
+        sha=context.head, subject="", body="", author_name="unknown", author_email="", parents=()
+    )
+    return Notice(
+        repository=repository or context.repository or "unknown repository",
+        event=event or context.event or "push",
+        commit=commit,
+        base=context.base,
+        now=context.now,
+        outcome=verdict.outcome.value,
+        pull_request=_pull_request_link(context),
+        services=context.services,
+        activations=verdict.activations,
+        canaries=tuple(canary_changes(context)),
+        override=verdict.override,
+        waived=verdict.waived,
+        blocking=verdict.blocking,
+        rollback=tuple(rollback_steps(verdict, context, commit)),
+    )
+
+
+def _pull_request_link(context: Context) -> str | None:
+    pr = context.pull_request
+    if pr is None:
+        return None
+    if pr.url:
+        return pr.url
+    if context.repository:
+        return f"https://github.com/{context.repository}/pull/{pr.number}"
+    return f"#{pr.number}"

@@ -1,0 +1,250 @@
+"""Policies: load, validate and export the schema (DESIGN §4).
+
+A policy file is YAML:
+
+    version: 1
+    services: ["services/*"]        # folders that are services
+    ignore: []                      # globs gate never reads
+    checks:
+      golden-window: {start: "10:00", end: "13:00", timezone: UTC}
+      canary-thresholds: {level: warning}
+    override: {label: gate/override, roles: [admin, maintain]}
+
+Anything left out takes the default, and the defaults are the seed's rules, so `version: 1` alone
+is the bundled default policy. Every check block takes `enabled` and `level` besides the check's
+own options. Unknown keys anywhere are errors that name the file and the key path.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from gate.core.checks import REGISTRY
+from gate.core.checks.base import CheckOptions
+from gate.core.errors import PolicyError
+from gate.core.models import INTERNAL_ERROR, INVALID_FILE, Severity
+from gate.core.yamlio import YamlError, load_one
+
+WAIVABLE_BY_DEFAULT = (
+    "required-docs",
+    "runbook-format",
+    "golden-window",
+    "canary-thresholds",
+    "consumer-min-replicas",
+    "alert-runbook",
+)
+REPO_POLICY_PATH = ".github/gate.yaml"
+
+
+class OverridePolicy(BaseModel):
+    """Who may turn blocking findings into recorded waivers, and which."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field("gate/override", description="The pull-request label that asks for an override.")
+    roles: tuple[str, ...] = Field(
+        ("admin", "maintain"),
+        description="Repository roles (GitHub role_name) whose label is accepted.",
+    )
+    waivable: tuple[str, ...] = Field(
+        WAIVABLE_BY_DEFAULT, description="Rule ids whose findings an accepted override waives."
+    )
+    allow_author: bool = Field(False, description="Whether the pull request's author may override their own change.")
+
+    @field_validator("waivable")
+    @classmethod
+    def _known_rules(cls, waivable: tuple[str, ...]) -> tuple[str, ...]:
+        for rule_id in waivable:
+            if rule_id == INTERNAL_ERROR:
+                raise ValueError(f"{INTERNAL_ERROR} can never be waived: gate could not decide")
+            if rule_id not in REGISTRY and rule_id != INVALID_FILE:
+                raise ValueError(f"unknown rule id '{rule_id}' (known: {', '.join([*REGISTRY, INVALID_FILE])})")
+        return waivable
+
+
+def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions]:
+    """The check's options plus the keys every block has."""
+    model: type[CheckOptions] = create_model(
+        f"{options.__name__}_{rule_id.replace('-', '_')}",
+        __base__=options,
+        __doc__=REGISTRY[rule_id].summary,
+        enabled=(bool, Field(True, description="Run this check.")),
+        level=(
+            Severity | None,
+            Field(
+                None,
+                description="The severity every finding of this check gets, raised or lowered (unset: each "
+                "keeps its own); warning or notice reports without blocking, error makes even notices block.",
+            ),
+        ),
+    )
+    return model
+
+
+@cache
+def _checks_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for rule_id, spec in REGISTRY.items():
+        block = _block_model(rule_id, spec.options)
+        fields[rule_id.replace("-", "_")] = (block, Field(default_factory=block, alias=rule_id))
+    model: type[BaseModel] = create_model(
+        "Checks", __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False), **fields
+    )
+    return model
+
+
+class _PolicyBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = Field(1, description="The policy format's version.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, version: object) -> object:
+        # YAML's `true` equals 1 in Python; a policy must say `version: 1`.
+        if isinstance(version, bool):
+            raise ValueError("write `version: 1`")
+        return version
+    services: tuple[str, ...] = Field(("services/*",), description="Globs of the folders that are services.")
+    ignore: tuple[str, ...] = Field((), description="Globs of paths gate never reads or judges.")
+    override: OverridePolicy = Field(default_factory=OverridePolicy)
+
+
+@cache
+def policy_model() -> type[_PolicyBase]:
+    model: type[_PolicyBase] = create_model(
+        "Policy",
+        __base__=_PolicyBase,
+        checks=(_checks_model(), Field(default_factory=_checks_model())),
+    )
+    return model
+
+
+class Policy:
+    """A validated policy with typed access to each check's block."""
+
+    def __init__(self, model: _PolicyBase, source: str) -> None:
+        self.model = model
+        self.source = source
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.model.services
+
+    @property
+    def ignore(self) -> tuple[str, ...]:
+        return self.model.ignore
+
+    @property
+    def override(self) -> OverridePolicy:
+        return self.model.override
+
+    def block(self, rule_id: str) -> CheckOptions:
+        block: CheckOptions = getattr(self.model.checks, rule_id.replace("-", "_"))  # type: ignore[attr-defined]
+        return block
+
+    def enabled(self, rule_id: str) -> bool:
+        return bool(getattr(self.block(rule_id), "enabled", True))
+
+    def level(self, rule_id: str) -> Severity | None:
+        level: Severity | None = getattr(self.block(rule_id), "level", None)
+        return level
+
+    def options(self, rule_id: str) -> CheckOptions:
+        """The check's own options model (the block without `enabled` and `level`)."""
+        spec = REGISTRY[rule_id]
+        return spec.options.model_validate(self.block(rule_id).model_dump(exclude={"enabled", "level"}))
+
+
+def default_policy() -> Policy:
+    return Policy(policy_model().model_validate({}), source="the bundled default policy")
+
+
+def parse_policy(text: str | bytes, source: str) -> Policy:
+    """Validate a policy's text; `source` names it in every error."""
+    try:
+        data = load_one(text)
+    except YamlError as exc:
+        where = f"{source}:{exc.line}" if exc.line else source
+        raise PolicyError(f"{where}: not valid YAML: {exc.message}") from None
+    if data is None:
+        raise PolicyError(f"{source}: the policy is empty; start it with `version: 1`")
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: a policy is a mapping with `version: 1` at the top")
+    if "version" not in data:
+        raise PolicyError(f"{source}: version: missing; add `version: 1` at the top")
+    try:
+        return Policy(policy_model().model_validate(data), source=source)
+    except ValidationError as exc:
+        raise PolicyError(f"{source}: " + "; ".join(_describe(error, data) for error in exc.errors())) from None
+
+
+def load_policy_file(path: Path) -> Policy:
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: no such policy file") from None
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the policy: {exc.strerror}") from None
+    return parse_policy(text, str(path))
+
+
+def schema() -> dict[str, Any]:
+    """A JSON Schema editors can use to complete and check policy files."""
+    document = policy_model().model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "gate policy"
+    return document
+
+
+def schema_json() -> str:
+    return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
+
+
+def _describe(error: Any, data: Any) -> str:
+    location = ".".join(str(part) for part in error["loc"])
+    line = _line_of(data, error["loc"])
+    where = f"{location} (line {line})" if line else location
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown key{_known_keys(error['loc'])}"
+    if error["type"] == "literal_error" and error["loc"] == ("version",):
+        return f"{where}: this gate reads policy version 1 only"
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        return f"{where}: {error['ctx']['error']}"
+    return f"{where}: {error['msg']}"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> str:
+    if len(loc) == 1:
+        known = list(policy_model().model_fields)
+    elif loc[0] == "checks" and len(loc) == 2:
+        return f" (known checks: {', '.join(REGISTRY)}; {INVALID_FILE} and {INTERNAL_ERROR} take no block)"
+    elif loc[0] == "checks" and len(loc) == 3 and loc[1] in REGISTRY:
+        known = ["enabled", "level", *REGISTRY[str(loc[1])].options.model_fields]
+    elif loc[0] == "override" and len(loc) == 2:
+        known = list(OverridePolicy.model_fields)
+    else:
+        return ""
+    return f" (known: {', '.join(known)})"
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    from gate.core.yamlio import line_of
+
+    current = data
+    line = None
+    for part in loc:
+        found = line_of(current, part)
+        line = found if found is not None else line
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
+            current = current[part]
+        else:
+            break
+    return line

@@ -1,0 +1,27 @@
+"""Reporters: one pure module per output format, each `render(verdict, context) -> str`.
+
+Modules are imported only when their format is asked for, so `gate check` loads one reporter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from gate.core.models import Context, Verdict
+
+Renderer = Callable[[Verdict, Context], str]
+
+FORMATS: dict[str, str] = {
+    "text": "gate.core.report.text",
+    "json": "gate.core.report.json",
+    "markdown": "gate.core.report.markdown",
+    "github": "gate.core.report.github",
+    "sarif": "gate.core.report.sarif",
+}
+
+
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render
