@@ -1,0 +1,216 @@
+"""`python -m bench`: gate check against the floor for N = 100, 1000 and 5000 services.
+
+Prints the table (wall time and peak memory of whole processes, medians), the ratios the targets
+are stated in, the slowest imports from `python -X importtime`, and what each stage of one run
+costs (bench/stages.py). Nothing here asserts a time: the numbers are for people to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import measure, monorepo
+
+TARGET_RATIO = 2.0  # gate check / floor at N = 5000
+TARGET_GROWTH = 1.2  # N = 5000 / N = 100
+TARGET_PEAK_MIB = 60.0
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("service counts are positive numbers")
+    return sizes
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--n", type=_sizes, default=[100, 1000, 5000], metavar="N,N,...",
+                        help="repository sizes in services (default: 100,1000,5000)")
+    parser.add_argument("--k", type=_positive, default=10, help="services the change touches (default: 10)")
+    parser.add_argument("--runs", type=_positive, default=5, help="measured runs of each process (default: 5)")
+    parser.add_argument("--imports", type=int, default=15, metavar="COUNT",
+                        help="how many of the slowest imports to list (default: 15; 0: skip importtime)")
+    parser.add_argument("--no-stages", dest="stages", action="store_false", help="skip the stage breakdown")
+    parser.add_argument("--profile", action="store_true",
+                        help="also run gate check under cProfile at the largest N and list the top functions")
+    parser.add_argument("--policy", type=Path, metavar="FILE",
+                        help="judge with this policy file (gate check --policy) instead of the bundled default, "
+                        "e.g. policies/default.yaml to include validating a policy file")
+    parser.add_argument("--cache", type=Path, default=monorepo.DEFAULT_CACHE,
+                        help="where built repositories are kept (default: bench/.cache)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every number to FILE as JSON")
+    return parser.parse_args(argv)
+
+
+def _extra(args: argparse.Namespace) -> list[str]:
+    return ["--policy", str(args.policy.resolve())] if args.policy is not None else []
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    cores = len(__import__("os").sched_getaffinity(0))
+    return f"{model}, {cores} cores, Python {platform.python_version()}, {git}"
+
+
+def main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    results: dict[str, Any] = {"machine": machine(), "k": args.k, "runs": args.runs, "sizes": {},
+                               "policy": str(args.policy) if args.policy else None}
+    print(f"gate benchmark on {results['machine']}")
+    repos: dict[int, monorepo.Repo] = {}
+    for size in args.n:
+        started = time.perf_counter()
+        repos[size] = monorepo.cached(size, args.k, args.cache)
+        results["sizes"][size] = {"prepare_seconds": round(time.perf_counter() - started, 3)}
+    files = len(repos[args.n[0]].changed)
+    print(
+        f"change: {args.k} services edited + 1 added = {files} files; `gate check --format json` with every "
+        f"check on, against the floor\n(one git diff-tree, one git cat-file --batch over the changed files, "
+        f"PyYAML's C loader over them, same interpreter);\n"
+        f"policy: {args.policy or 'the bundled default'}; whole processes, median of {args.runs} alternating runs "
+        "after a warm-up; peak = max RSS (wait4)\n"
+    )
+    print(f"{'':>14}{'gate check':-^33} {'floor':-^33}")
+    print(f"{'N':>6} {'repo s':>7}" + f"{'wall s':>9}{'(min)':>8}{'cpu s':>8}{'MiB':>8} " * 2
+          + f"{'gate/floor':>11}{'(cpu)':>7}")
+    for size in args.n:
+        gate, floor = measure.compare(repos[size], args.runs, _extra(args))
+        entry = results["sizes"][size]
+        entry.update(
+            gate_seconds=gate.seconds, gate_fastest=gate.fastest, gate_cpu_seconds=gate.cpu_seconds,
+            gate_peak_mib=gate.peak_mib, floor_seconds=floor.seconds, floor_fastest=floor.fastest,
+            floor_cpu_seconds=floor.cpu_seconds, floor_peak_mib=floor.peak_mib,
+            ratio=gate.seconds / floor.seconds, cpu_ratio=gate.cpu_seconds / floor.cpu_seconds,
+            gate_all=[s.seconds for s in gate.samples], floor_all=[s.seconds for s in floor.samples],
+        )
+        cells = "".join(
+            f"{series.seconds:>9.3f}{series.fastest:>8.3f}{series.cpu_seconds:>8.3f}{series.peak_mib:>8.1f} "
+            for series in (gate, floor)
+        )
+        print(f"{size:>6} {entry['prepare_seconds']:>7.1f}{cells}{entry['ratio']:>10.2f}x{entry['cpu_ratio']:>6.2f}x",
+              flush=True)
+    start = measure.interpreter_start(args.runs)
+    results["python_c_pass"] = {"seconds": start.seconds, "cpu_seconds": start.cpu_seconds, "peak_mib": start.peak_mib}
+    print(f"{'python -c pass':>14}{start.seconds:>9.3f}{start.fastest:>8.3f}{start.cpu_seconds:>8.3f}"
+          f"{start.peak_mib:>8.1f}  (the interpreter's start-up alone)")
+    _targets(args.n, results)
+    if args.imports > 0:
+        _imports(repos[args.n[-1]], args, results)
+    if args.stages:
+        _stages(repos, args, results)
+    if args.profile:
+        _profile(repos[args.n[-1]], _extra(args))
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+def _targets(sizes: list[int], results: dict[str, Any]) -> None:
+    small, large = sizes[0], sizes[-1]
+    at_large = results["sizes"][large]
+    growth = at_large["gate_seconds"] / results["sizes"][small]["gate_seconds"]
+    floor_growth = at_large["floor_seconds"] / results["sizes"][small]["floor_seconds"]
+    results["growth"] = growth
+    results["floor_growth"] = floor_growth
+    print(f"\ntargets (stated for N = 5000 and N = 100; measured at N = {large} and N = {small}):")
+    rows = [
+        ("gate/floor", f"{at_large['ratio']:.2f}x", f"<= {TARGET_RATIO}x", at_large["ratio"] <= TARGET_RATIO),
+        (f"gate N={large} / N={small}", f"{growth:.2f}x", f"<= {TARGET_GROWTH}x", growth <= TARGET_GROWTH),
+        ("gate peak memory", f"{at_large['gate_peak_mib']:.1f} MiB", f"<= {TARGET_PEAK_MIB:.0f} MiB",
+         at_large["gate_peak_mib"] <= TARGET_PEAK_MIB),
+    ]
+    for name, value, target, met in rows:
+        print(f"  {name:<22} {value:>10}   target {target:<10} {'met' if met else 'NOT MET'}")
+    print(f"  {'floor N=' + str(large) + ' / N=' + str(small):<22} {floor_growth:>9.2f}x   (for reference)")
+
+
+def _imports(repo: monorepo.Repo, args: argparse.Namespace, results: dict[str, Any]) -> None:
+    runs = min(args.runs, 5)
+    times = measure.import_times(repo, runs, _extra(args))
+    results["imports"] = [t.__dict__ for t in times]
+    total = sum(t.self_ms for t in times)
+    print(f"\nimports of gate check (python -X importtime, median of {runs} runs): {len(times)} modules, "
+          f"{total:.0f} ms in all; by cause (ms, modules):")
+    by_cause: dict[str, list[measure.ImportTime]] = {}
+    for t in times:
+        by_cause.setdefault(t.cause, []).append(t)
+    for cause, modules in sorted(by_cause.items(), key=lambda item: -sum(t.self_ms for t in item[1])):
+        print(f"  {sum(t.self_ms for t in modules):>7.1f} {len(modules):>4}  {cause}")
+    print("  slowest by cumulative time (ms, self ms, module as nested):")
+    for t in sorted(times, key=lambda t: -t.cumulative_ms)[: args.imports]:
+        print(f"  {t.cumulative_ms:>7.1f} {t.self_ms:>7.1f}  {'  ' * t.depth}{t.module}")
+    print("  slowest by own time (ms, module):")
+    for t in sorted(times, key=lambda t: -t.self_ms)[: args.imports]:
+        print(f"  {t.self_ms:>7.1f}  {t.module}")
+
+
+def _stages(repos: dict[int, monorepo.Repo], args: argparse.Namespace, results: dict[str, Any]) -> None:
+    runs = min(args.runs, 5)
+    sizes = sorted({min(repos), max(repos)})
+    measured = {size: measure.stages(repos[size], runs, _extra(args)) for size in sizes}
+    results["stages"] = {size: {"seconds": seconds, "calls": calls} for size, (seconds, calls) in measured.items()}
+    print(f"\nwhere one gate check spends its time (bench/stages.py, exclusive ms, median of {runs} runs; calls at "
+          f"N = {sizes[-1]}):")
+    print(f"  {'stage':<52}" + "".join(f"{'N=' + str(size):>9}" for size in sizes) + f"{'calls':>7}")
+    stages: dict[str, None] = {}
+    for seconds, _calls in measured.values():
+        stages.update(dict.fromkeys(seconds))
+    totals = dict.fromkeys(sizes, 0.0)
+    for stage in stages:
+        cells = ""
+        for size in sizes:
+            value = measured[size][0].get(stage, 0.0)
+            totals[size] += value
+            cells += f"{value * 1000:>9.1f}"
+        print(f"  {stage:<52}{cells}{measured[sizes[-1]][1].get(stage, 0):>7}")
+    print(f"  {'in the process, after interpreter start-up':<52}" + "".join(f"{totals[s] * 1000:>9.1f}" for s in sizes))
+    imports = {s: sum(v for k, v in measured[s][0].items() if k.startswith(("import:", "pydantic:"))) for s in sizes}
+    print(f"  {'of which imports (with model classes built then)':<52}"
+          + "".join(f"{imports[s] * 1000:>9.1f}" for s in sizes))
+
+
+def _profile(repo: monorepo.Repo, extra: list[str]) -> None:
+    import pstats
+
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "gate.prof"
+        argv = measure.gate_argv(repo, extra)
+        sample = measure.run_child([argv[0], "-m", "cProfile", "-o", str(output), *argv[1:]])
+        if sample.returncode != 0:
+            raise SystemExit(f"bench: gate check under cProfile failed: {sample.stderr.decode(errors='replace')}")
+        print(f"\ncProfile of one gate check at N = {repo.services} (top functions by cumulative time):")
+        stats = pstats.Stats(str(output), stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
