@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,63 @@ def test_missing_paths_with_spaces_and_bytes_that_are_not_utf8(repo: GitRepo) ->
         (weird,) = [p for p in paths if p.startswith("k8s/")]
         assert tree.read(weird) == b"a: 1\n"
         assert old.read(weird) is None
+
+
+# Which branch is the default: (refs to create as name -> commit, symbolic refs, the branch expected).
+# `fork` is where the feature branch left; `ahead` is a commit the feature branch does not have.
+@pytest.mark.parametrize(
+    ("refs", "symbolic", "expected"),
+    [
+        ({"refs/heads/main": "ahead"}, {}, "fork"),
+        ({"refs/heads/master": "ahead"}, {}, "fork"),
+        ({"refs/remotes/origin/develop": "ahead", "refs/heads/main": "head~1"},
+         {"refs/remotes/origin/HEAD": "refs/remotes/origin/develop"}, "fork"),
+        ({"refs/remotes/origin/main": "ahead", "refs/heads/main": "head~1"},
+         {"refs/remotes/origin/HEAD": "refs/remotes/origin/gone"}, "fork"),
+        ({"refs/heads/main/old": "head~1", "refs/heads/master": "ahead"}, {}, "fork"),
+        ({"refs/heads/main/old": "ahead"}, {}, "head~1"),
+        ({"refs/remotes/origin/master": "ahead", "refs/heads/main": "head~1"}, {}, "fork"),
+    ],
+)
+def test_the_default_branch(repo: GitRepo, refs: dict[str, str], symbolic: dict[str, str], expected: str) -> None:
+    fork = repo.commit({"a.txt": "1"})
+    ahead = repo.commit({"a.txt": "2"}, "the default branch moves on")
+    repo.git("checkout", "-q", "--detach", fork)
+    repo.commit({"b.txt": "1"})
+    head = repo.commit({"b.txt": "2"})
+    named = {"fork": fork, "ahead": ahead, "head~1": repo.git("rev-parse", "HEAD~1")}
+    repo.git("branch", "-q", "-D", "main")
+    for ref, commit in refs.items():
+        repo.git("update-ref", ref, named[commit])
+    for ref, target in symbolic.items():
+        repo.git("symbolic-ref", ref, target)
+    with Git(repo.path) as git:
+        assert git.default_base(head) == named[expected]
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_the_empty_tree_in_each_object_format(tmp_path: Path, object_format: str) -> None:
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", f"--object-format={object_format}"], cwd=path, check=True)
+    expected = subprocess.run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=path, input=b"",
+                              capture_output=True, check=True).stdout.decode().strip()
+    with Git(path) as git:
+        assert git.empty_tree == expected
+        assert git.root == path.resolve()
+        assert git.tree(git.empty_tree).listdir("") == {}
+
+
+def test_folders_below_a_listed_folder_are_read_by_their_id(repo: GitRepo) -> None:
+    head = repo.commit({"services/a/deploy/canary.yaml": "kind: Canary\n", "services/a/README.md": "r",
+                        "services/a/link": "x"})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        assert tree.listdir("services/a") == {"README.md": "file", "deploy": "dir", "link": "file"}
+        assert tree.read("services/a/deploy/canary.yaml") == b"kind: Canary\n"
+        assert tree.listdir("services/a/deploy") == {"canary.yaml": "file"}
+        assert tree.listdir("services/a/README.md") == {}
+        assert tree.listdir("services/a/nope") == {}
+        by_path = [name.split(":", 1)[1] for name in git.requests if ":" in name]
+    # Only the first folder is looked up by path (git walks from the root for that); the rest by id.
+    assert by_path == ["services/a"]

@@ -2,10 +2,14 @@
 
 - one `git diff-tree -r -z -M --raw` for the changed files (renames detected);
 - one long-lived `git cat-file --batch` for every file and folder read, on demand;
-- a handful of `rev-parse`/`merge-base`/`log` calls to resolve the refs and the head commit.
+- a `rev-parse` (where the repository is), a `merge-base` (the default base), a `log` (the head
+  commit) and a `config` (the origin remote); revisions are resolved by the cat-file process.
+  Each git process costs a few milliseconds to start, so there are few.
 
-Nothing walks the tree: a folder is listed only when a check asks for it. Plumbing commands are
-used so users' git configuration (diff drivers, colour, pagers) cannot change what gate reads.
+Nothing walks the tree: a folder is listed only when a check asks for it, and a folder below one
+already listed is read by its object id, so git does not look the path up from the root again
+(which costs more as the repository's top folders grow). Plumbing commands are used so users' git
+configuration (diff drivers, colour, pagers) cannot change what gate reads.
 """
 
 from __future__ import annotations
@@ -25,6 +29,14 @@ _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"
 _MODE_GITLINK = "160000"
 _SYMLINK_HOPS = 8
+# The id of the empty tree in each object format; asked of git only for a format not listed here.
+_EMPTY_TREES = {
+    "sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+}
+# Where the default branch may be, in order, after the one `origin/HEAD` names.
+_ORIGIN_HEAD = "refs/remotes/origin/HEAD"
+_DEFAULT_BRANCHES = ("refs/remotes/origin/main", "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master")
 # https://github.com/o/r(.git), git@github.com:o/r(.git), ssh://git@github.com/o/r
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
@@ -42,11 +54,12 @@ class Git:
         if not repo.is_dir():
             raise InputError(f"{repo}: no such directory; pass --repo with the repository to judge")
         self._cwd = repo
-        top = self._run("rev-parse", "--show-toplevel", what=f"{repo} is not a git repository")
+        out = self._run("rev-parse", "--show-toplevel", "--show-object-format", what=f"{repo} is not a git repository")
+        top, _, object_format = out.rstrip("\n").rpartition("\n")
         self.root = Path(top.strip())
-        self._object_format = self._run("rev-parse", "--show-object-format", what="git").strip() or "sha1"
+        self._object_format = object_format.strip() or "sha1"
         self._hash_len = 32 if self._object_format == "sha256" else 20
-        self.empty_tree = self._run(
+        self.empty_tree = _EMPTY_TREES.get(self._object_format) or self._run(
             "hash-object", "-t", "tree", "--stdin", what="git", stdin=""
         ).strip()
         self._batch: subprocess.Popen[bytes] | None = None
@@ -69,16 +82,13 @@ class Git:
     # -- refs and commits ---------------------------------------------------------------------
     def resolve(self, rev: str) -> str:
         """The commit sha a revision names; a clear error when it is not in this clone."""
-        try:
-            out = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", what="")
-        except InputError:
-            out = ""
-        if not out.strip():
+        sha = self._commit_of(rev)
+        if sha is None:
             raise InputError(
                 f"{self.root}: the revision '{rev}' is not in this clone; fetch it (in GitHub Actions use "
                 "actions/checkout with fetch-depth: 0) or pass another --base/--head"
             )
-        return out.strip()
+        return sha
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
@@ -87,17 +97,24 @@ class Git:
             merge_base = self._try("merge-base", branch, head)
             if merge_base and merge_base != head:
                 return merge_base
-        parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
-        return parent if parent else self.empty_tree
+        return self._commit_of(f"{head}^1") or self.empty_tree
 
     def _default_branch(self) -> str | None:
-        symbolic = self._try("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
-        candidates = [symbolic] if symbolic else []
-        candidates += ["refs/remotes/origin/main", "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master"]
-        for ref in candidates:
-            if self._try("rev-parse", "--verify", "--quiet", ref):
-                return ref
+        """The commit of the branch `origin/HEAD` names, else of the first of `_DEFAULT_BRANCHES` that exists.
+
+        Asked of the running cat-file process rather than of a new git process per ref; a dangling
+        `origin/HEAD` resolves to nothing and is passed over.
+        """
+        for ref in (_ORIGIN_HEAD, *_DEFAULT_BRANCHES):
+            sha = self._commit_of(ref)
+            if sha is not None:
+                return sha
         return None
+
+    def _commit_of(self, rev: str) -> str | None:
+        """The commit a revision names (any syntax `git rev-parse` takes), or None."""
+        found = self._request(f"{rev}^{{commit}}")
+        return found[0] if found is not None else None
 
     def commit(self, sha: str) -> Commit:
         out = self._run("log", "-1", "--no-color", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b", sha, what="git log")
@@ -131,6 +148,11 @@ class Git:
     # -- cat-file --batch ---------------------------------------------------------------------
     def object(self, name: str) -> tuple[str, bytes] | None:
         """(type, content) of an object name such as `<sha>:path`, or None when missing."""
+        found = self._request(name)
+        return (found[1], found[2]) if found is not None else None
+
+    def _request(self, name: str) -> tuple[str, str, bytes] | None:
+        """(object id, type, content) of an object name, or None when missing, through cat-file."""
         if "\n" in name:
             return None
         process = self._batch_process()
@@ -145,10 +167,10 @@ class Git:
         # "<name> missing" / "<name> ambiguous": the name may itself contain spaces.
         if header.endswith((b" missing", b" ambiguous")):
             return None
-        _sha, kind, size = header.rsplit(b" ", 2)
+        sha, kind, size = header.rsplit(b" ", 2)
         content = _read_exact(process.stdout, int(size))
         process.stdout.read(1)  # the newline after the content
-        return kind.decode(), content
+        return sha.decode(), kind.decode(), content
 
     def _batch_process(self) -> subprocess.Popen[bytes]:
         if self._batch is None:
@@ -227,10 +249,22 @@ class GitTree:
     def _entries(self, path: str) -> dict[str, tuple[str, str]]:
         path = path.strip("/")
         if path not in self._listings:
-            name = f"{self._rev}^{{tree}}" if not path else f"{self._rev}:{path}"
-            found = self._git.object(name)
-            self._listings[path] = self._git.parse_tree(found[1]) if found and found[0] == "tree" else {}
+            self._listings[path] = self._list(path)
         return self._listings[path]
+
+    def _list(self, path: str) -> dict[str, tuple[str, str]]:
+        parent, _, name = path.rpartition("/")
+        if not path:
+            found = self._git.object(f"{self._rev}^{{tree}}")
+        elif parent in self._listings:
+            # Below a folder already listed: by the folder's id, no lookup by path.
+            entry = self._entries(parent).get(name)
+            if entry is None or entry[0] != _MODE_TREE:
+                return {}
+            found = self._git.object(entry[1])
+        else:
+            found = self._git.object(f"{self._rev}:{path}")
+        return self._git.parse_tree(found[1]) if found and found[0] == "tree" else {}
 
     def listdir(self, path: str) -> Mapping[str, str]:
         return {
