@@ -85,6 +85,8 @@ def main(argv: Sequence[str]) -> int:
     results: dict[str, Any] = {"machine": machine(), "k": args.k, "runs": args.runs, "sizes": {},
                                "policy": str(args.policy) if args.policy else None}
     print(f"gate benchmark on {results['machine']}")
+    compiled = measure.ensure_bytecode()
+    print(f"gate's modules byte-compiled in {compiled} (as an installed package has them)")
     repos: dict[int, monorepo.Repo] = {}
     for size in args.n:
         started = time.perf_counter()
@@ -176,25 +178,29 @@ def _stages(repos: dict[int, monorepo.Repo], args: argparse.Namespace, results: 
     runs = min(args.runs, 5)
     sizes = sorted({min(repos), max(repos)})
     measured = {size: measure.stages(repos[size], runs, _extra(args)) for size in sizes}
-    results["stages"] = {size: {"seconds": seconds, "calls": calls} for size, (seconds, calls) in measured.items()}
-    print(f"\nwhere one gate check spends its time (bench/stages.py, exclusive ms, median of {runs} runs; calls at "
-          f"N = {sizes[-1]}):")
-    print(f"  {'stage':<52}" + "".join(f"{'N=' + str(size):>9}" for size in sizes) + f"{'calls':>7}")
+    results["stages"] = {size: m.__dict__ for size, m in measured.items()}
+    largest = measured[sizes[-1]]
+    print(f"\nwhere one gate check spends its time after start-up (bench/stages.py: exclusive ms, median of {runs} "
+          f"runs; calls at N = {sizes[-1]}):")
+    print(f"  {'stage':<64}" + "".join(f"{'N=' + str(size):>9}" for size in sizes) + f"{'calls':>7}")
     stages: dict[str, None] = {}
-    for seconds, _calls in measured.values():
-        stages.update(dict.fromkeys(seconds))
-    totals = dict.fromkeys(sizes, 0.0)
+    for m in measured.values():
+        stages.update(dict.fromkeys(m.seconds))
     for stage in stages:
-        cells = ""
-        for size in sizes:
-            value = measured[size][0].get(stage, 0.0)
-            totals[size] += value
-            cells += f"{value * 1000:>9.1f}"
-        print(f"  {stage:<52}{cells}{measured[sizes[-1]][1].get(stage, 0):>7}")
-    print(f"  {'in the process, after interpreter start-up':<52}" + "".join(f"{totals[s] * 1000:>9.1f}" for s in sizes))
-    imports = {s: sum(v for k, v in measured[s][0].items() if k.startswith(("import:", "pydantic:"))) for s in sizes}
-    print(f"  {'of which imports (with model classes built then)':<52}"
-          + "".join(f"{imports[s] * 1000:>9.1f}" for s in sizes))
+        cells = "".join(f"{measured[size].seconds.get(stage, 0.0) * 1000:>9.1f}" for size in sizes)
+        print(f"  {stage:<64}{cells}{largest.calls.get(stage, 0):>7}")
+
+    def total(size: int, *prefixes: str) -> float:
+        return sum(v for k, v in measured[size].seconds.items() if not prefixes or k.startswith(prefixes)) * 1000
+
+    print(f"  {'all of the above':<64}" + "".join(f"{total(s):>9.1f}" for s in sizes))
+    print(f"  {'  of which imports (module bodies, classes built as they load)':<64}"
+          + "".join(f"{total(s, 'import:', 'gate: build') :>9.1f}" for s in sizes))
+    print(f"  {'  of which git (processes, cat-file, tree parsing)':<64}"
+          + "".join(f"{total(s, 'git:', 'tree:'):>9.1f}" for s in sizes))
+    print(f"  peak resident memory in these runs: {largest.peak_mib:.1f} MiB")
+    if largest.unwrapped:
+        print(f"  not split out (gone from gate; update bench/stages.py): {', '.join(largest.unwrapped)}")
 
 
 def _profile(repo: monorepo.Repo, extra: list[str]) -> None:

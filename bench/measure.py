@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.monorepo import NOW, Repo
 
@@ -93,6 +94,25 @@ def run_child(argv: Sequence[str]) -> Sample:
         _launchers.append(Launcher())
         atexit.register(_launchers[0].close)
     return _launchers[0].run(argv)
+
+
+def ensure_bytecode() -> Path:
+    """Byte-compile gate's modules, as `pip install` does for an installed package.
+
+    An editable install (the development set-up) has no bytecode until Python writes it, and with
+    PYTHONDONTWRITEBYTECODE set it never does: every run would compile gate's sources again, a cost
+    users' installations do not pay. Returns the package folder compiled.
+    """
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("gate")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("bench: gate is not importable by this interpreter; install it (pip install -e .)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    if not compileall.compile_dir(folder, quiet=1):
+        raise SystemExit(f"bench: could not byte-compile {folder}")
+    return folder
 
 
 def gate_argv(repo: Repo, extra: Sequence[str] = ()) -> list[str]:
@@ -229,10 +249,21 @@ def import_times(repo: Repo, runs: int, extra: Sequence[str] = ()) -> list[Impor
 
 # -- the stage breakdown -----------------------------------------------------------------------------
 
-def stages(repo: Repo, runs: int, extra: Sequence[str] = ()) -> tuple[dict[str, float], dict[str, int]]:
+@dataclass
+class StageRuns:
+    """Median seconds per stage over several runs of bench/stages.py, with what it could not split out."""
+
+    seconds: dict[str, float]
+    calls: dict[str, int]
+    peak_mib: float
+    unwrapped: list[str]
+
+
+def stages(repo: Repo, runs: int, extra: Sequence[str] = ()) -> StageRuns:
     """Median seconds per stage of one `gate check` (see bench/stages.py), over `runs` processes."""
     collected: dict[str, list[float]] = {}
-    calls: dict[str, int] = {}
+    peaks: list[float] = []
+    result: dict[str, Any] = {}
     for _ in range(runs):
         sample = run_child([sys.executable, str(HERE / "stages.py"), str(repo.path), NOW, *extra])
         if sample.returncode != 0:
@@ -242,5 +273,7 @@ def stages(repo: Repo, runs: int, extra: Sequence[str] = ()) -> tuple[dict[str, 
             raise SystemExit(f"bench: the stage breakdown did not judge the change: {result}")
         for stage, seconds in result["stages"].items():
             collected.setdefault(stage, []).append(seconds)
-        calls = result["calls"]
-    return {stage: statistics.median(times) for stage, times in collected.items()}, calls
+        peaks.append((result["peak_rss_kib"] or 0) / 1024)
+    # A stage missing from a run (none is, as the runs are alike) counts as 0 there.
+    seconds = {stage: statistics.median(times + [0.0] * (runs - len(times))) for stage, times in collected.items()}
+    return StageRuns(seconds, result["calls"], statistics.median(peaks), result["unwrapped"])
