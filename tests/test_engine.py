@@ -50,7 +50,7 @@ def _crashing(context: Context, options: _CrashOptions) -> Iterator[Finding]:
 
 def test_a_crashing_check_is_an_unwaivable_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = REGISTRY["required-docs"]
-    monkeypatch.setitem(REGISTRY, "required-docs", CheckSpec("required-docs", spec.options, _crashing, spec.doc))
+    monkeypatch.setitem(REGISTRY, "required-docs", CheckSpec("required-docs", spec.options, _crashing, spec.doc, spec.order))
     override = Override("gate/override", "lead", "admin", True, "verified")
     verdict = evaluate(make_context(head=documented_service("services/a")), default_policy(), override=override)
     assert verdict.outcome is Outcome.FAIL

@@ -26,6 +26,15 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
+from gate.core.models import ChangedFile, FileStatus
+
+# How the pull-request files endpoint names a file's status; anything else is a modification.
+_FILE_STATUS = {
+    "added": FileStatus.ADDED,
+    "copied": FileStatus.ADDED,
+    "removed": FileStatus.DELETED,
+    "renamed": FileStatus.RENAMED,
+}
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
@@ -161,12 +170,18 @@ class GitHub:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
 
-    def pull_files(self, number: int) -> list[dict[str, Any]]:
+    def pull_files(self, number: int) -> tuple[ChangedFile, ...]:
+        """The files a pull request changes, as GitHub lists them (at most 3000)."""
         path = self._repo(f"/pulls/{number}/files")
-        files = list(self.paginate(path))
-        if not all(isinstance(item.get("filename"), str) for item in files):
-            raise malformed("GET", path)
-        return files
+        files = []
+        for item in self.paginate(path):
+            name, previous = item.get("filename"), item.get("previous_filename")
+            if not isinstance(name, str) or not name:
+                raise malformed("GET", path)
+            status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
+            old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
+            files.append(ChangedFile(name, status, old))
+        return tuple(files)
 
     def labels(self, number: int) -> list[str]:
         path = self._repo(f"/issues/{number}/labels")

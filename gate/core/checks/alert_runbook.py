@@ -38,6 +38,7 @@ from gate.core.models import Context, Finding, Severity, Tree
 from gate.core.yamlio import YList, YMap
 
 ID = "alert-runbook"
+ORDER = 60
 
 PROMETHEUS_RULE_GROUPS = ("monitoring.coreos.com",)
 # Schemes that point elsewhere; a value without one is a path in this repository.

@@ -55,6 +55,7 @@ from gate.core.models import Context, Finding, Severity
 from gate.core.yamlio import YList, YMap
 
 ID = "canary-thresholds"
+ORDER = 40
 
 SUCCESS_RATE_BUILTIN = "request-success-rate"
 LATENCY_BUILTIN = "request-duration"

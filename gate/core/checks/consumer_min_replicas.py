@@ -47,9 +47,10 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, Finding, Severity
+from gate.core.models import Context, EntryKind, Finding, Severity
 
 ID = "consumer-min-replicas"
+ORDER = 50
 
 HPA_GROUPS = ("autoscaling",)
 KEDA_GROUPS = ("keda.sh",)
@@ -164,7 +165,7 @@ class _SiblingAutoscalers:
 
     def _read(self, folder: str) -> Iterator[Document]:
         entries = self._context.head_tree.listdir(folder)
-        names = sorted(n for n, kind in entries.items() if kind == "file" and n.lower().endswith(YAML_SUFFIXES))
+        names = sorted(n for n, kind in entries.items() if kind is EntryKind.FILE and n.lower().endswith(YAML_SUFFIXES))
         for name in names[:SIBLING_FILES_LIMIT]:
             path = posixpath.join(folder, name)
             if path in self._changed:

@@ -35,6 +35,7 @@ from gate.core.models import Context, Finding, Severity
 from gate.core.yamlio import YList, YMap
 
 ID = "runbook-format"
+ORDER = 20
 
 _REMEDY = (
     "write the runbook as a decision tree: `trigger:` the alert condition, then `steps:`, each with "
