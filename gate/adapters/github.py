@@ -199,7 +199,7 @@ class GitHub:
                 continue
             if name.casefold() != label.casefold():
                 continue
-            at = parse_time(event.get("created_at"))
+            at = api_time(event.get("created_at"))
             if at is None:
                 continue
             key = (at, _number(event.get("id")), _login(event.get("actor")))
@@ -223,7 +223,7 @@ class GitHub:
             at
             for event in self.issue_events(number)
             if event.get("event") in ("head_ref_force_pushed", "head_ref_restored")
-            and (at := parse_time(event.get("created_at"))) is not None
+            and (at := api_time(event.get("created_at"))) is not None
         ]
         return max(moves, default=None)
 
@@ -243,7 +243,7 @@ class GitHub:
         times = [
             at
             for suite in self.paginate(self._repo(f"/commits/{sha}/check-suites"), key="check_suites")
-            if (at := parse_time(suite.get("created_at"))) is not None
+            if (at := api_time(suite.get("created_at"))) is not None
         ]
         return min(times) if times else None
 
@@ -445,7 +445,7 @@ def _number(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def parse_time(value: object) -> datetime | None:
+def api_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:

@@ -46,11 +46,11 @@ class CheckSpec:
         missing = [attr for attr in ("ID", "ORDER", "Options", "check") if not hasattr(module, attr)]
         if missing:
             raise TypeError(f"check module {module.__name__} has no {', '.join(missing)}")
+        if name.replace("_", "-") != module.ID:
+            raise TypeError(f"check module {module.__name__} has the id {module.ID!r}; name it after its id")
         doc = (module.__doc__ or "").strip()
         if not doc.startswith(f"{module.ID}:"):
             raise TypeError(f"check module {module.__name__}'s docstring must start with '{module.ID}:'")
-        if name.replace("_", "-") != module.ID:
-            raise TypeError(f"check module {module.__name__} has the id {module.ID!r}; name it after its id")
         if not issubclass(module.Options, CheckOptions):
             raise TypeError(f"{module.__name__}.Options must derive from CheckOptions")
         return cls(id=module.ID, options=module.Options, run=module.check, doc=doc, order=int(module.ORDER))

@@ -111,16 +111,9 @@ class _Minimum:
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    hpas: list[Document] = []
-    scaled_objects: list[Document] = []
-    deployments: list[Document] = []
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
-        hpas.extend(manifest.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
-        scaled_objects.extend(manifest.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
-        deployments.extend(manifest.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    hpas = list(context.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
+    scaled_objects = list(context.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
+    deployments = list(context.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
     for hpa in hpas:
         target = _target(hpa, deployments)
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
