@@ -230,17 +230,14 @@ AFTER: dict[str, Callable[[], None]] = {
         "gate.core.policy", ("Policy", "options", "policy: each check's options (dump + validate)"),
         (None, "policy_model", "policy: build the model classes"),
     ),
-    "gate.core.context": _wrap_all(
-        "gate.core.context",
-        (None, "default_policy", "policy: validate the default"),
-        (None, "load_policy_file", "policy: read and validate --policy FILE"),
-        (None, "parse_policy", "policy: validate the repository's policy"),
-    ),
     "gate.core.judge": _wrap_all(
         "gate.core.judge",
-        (None, "build_context", "context: diff, touched services"),
+        (None, "read_change", "context: diff, touched services"),
         (None, "evaluate", "engine: read changed YAML, levels, verdict"),
+        (None, "default_policy", "policy: validate the default"),
+        (None, "parse_policy", "policy: validate a policy file (the repository's or --policy)"),
     ),
+    "gate.commands.local": _wrap_all("gate.commands.local", (None, "read_policy_file", "policy: read --policy FILE")),
     "gate.core.checks": _wrap_checks,
     "gate.core.report.json": _wrap_all("gate.core.report.json", (None, "render", "report: json")),
 }
