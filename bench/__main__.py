@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -66,6 +67,10 @@ def _extra(args: argparse.Namespace) -> list[str]:
     return ["--policy", str(args.policy.resolve())] if args.policy is not None else []
 
 
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -76,7 +81,7 @@ def machine() -> str:
     except OSError:
         pass
     git = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    cores = len(__import__("os").sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
     return f"{model}, {cores} cores, Python {platform.python_version()}, {git}"
 
 
@@ -85,6 +90,8 @@ def main(argv: Sequence[str]) -> int:
     results: dict[str, Any] = {"machine": machine(), "k": args.k, "runs": args.runs, "sizes": {},
                                "policy": str(args.policy) if args.policy else None}
     print(f"gate benchmark on {results['machine']}")
+    results["load_before"] = _load()
+    print(f"load average before: {results['load_before']} (other work on the machine slows wall times; CPU times less)")
     compiled = measure.ensure_bytecode()
     print(f"gate's modules byte-compiled in {compiled} (as an installed package has them)")
     repos: dict[int, monorepo.Repo] = {}
@@ -130,6 +137,8 @@ def main(argv: Sequence[str]) -> int:
         _stages(repos, args, results)
     if args.profile:
         _profile(repos[args.n[-1]], _extra(args))
+    results["load_after"] = _load()
+    print(f"\nload average after: {results['load_after']}")
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
