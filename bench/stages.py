@@ -148,15 +148,17 @@ def install_import_hook(after: dict[str, Callable[[], None]]) -> Callable[[], No
     return uninstall
 
 
-def _wrap(module_name: str, owner_name: str | None, attribute: str, label: str, generator: bool = False) -> None:
+def _wrap(module_name: str, owner_name: str | None, attributes: str, label: str) -> None:
+    """Wrap the first of `attributes` ("a|b": older or newer names of the same step) that exists."""
     module = sys.modules[module_name]
     owner = getattr(module, owner_name, None) if owner_name else module
-    function = getattr(owner, attribute, None) if owner is not None else None
-    if function is None:
-        UNWRAPPED.append(f"{module_name}.{owner_name + '.' if owner_name else ''}{attribute}")
-        return
-    # Patched where it is looked up at call time (the importing module's namespace, or the class).
-    setattr(owner, attribute, (LEDGER.wrap_generator if generator else LEDGER.wrap)(label, function))
+    for attribute in attributes.split("|"):
+        function = getattr(owner, attribute, None) if owner is not None else None
+        if function is not None:
+            # Patched where it is looked up at call time (the importing module's namespace, or the class).
+            setattr(owner, attribute, LEDGER.wrap(label, function))
+            return
+    UNWRAPPED.append(f"{module_name}.{owner_name + '.' if owner_name else ''}{attributes}")
 
 
 def _wrap_all(module_name: str, *wrappers: tuple[str | None, str, str]) -> Callable[[], None]:
@@ -213,7 +215,7 @@ AFTER: dict[str, Callable[[], None]] = {
     "pydantic._internal._model_construction": _time_model_classes,
     "gate.adapters.git": _wrap_all(
         "gate.adapters.git",
-        ("Git", "_request", "git: cat-file --batch round trips"),
+        ("Git", "_request|object", "git: cat-file --batch round trips"),
         ("Git", "_run", "git: other processes (rev-parse, merge-base, log, config)"),
         ("Git", "_run_bytes", "git: diff-tree"),
         ("Git", "parse_tree", "git: parse tree objects (Python)"),
