@@ -57,6 +57,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--policy", type=Path, metavar="FILE",
                         help="judge with this policy file (gate check --policy) instead of the bundled default, "
                         "e.g. policies/default.yaml to include validating a policy file")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="also run the gate in DIR/gate (another checkout, e.g. a `git worktree` of main), "
+                        "alternating with this one, to compare two versions on the same machine at the same time")
     parser.add_argument("--cache", type=Path, default=monorepo.DEFAULT_CACHE,
                         help="where built repositories are kept (default: bench/.cache)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write every number to FILE as JSON")
@@ -87,13 +90,15 @@ def machine() -> str:
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
+    if args.against is not None:
+        args.against = args.against.resolve()
     results: dict[str, Any] = {"machine": machine(), "k": args.k, "runs": args.runs, "sizes": {},
                                "policy": str(args.policy) if args.policy else None}
     print(f"gate benchmark on {results['machine']}")
     results["load_before"] = _load()
     print(f"load average before: {results['load_before']} (other work on the machine slows wall times; CPU times less)")
-    compiled = measure.ensure_bytecode()
-    print(f"gate's modules byte-compiled in {compiled} (as an installed package has them)")
+    compiled = [measure.ensure_bytecode(), *([measure.ensure_bytecode(args.against)] if args.against else [])]
+    print(f"gate's modules byte-compiled in {', '.join(map(str, compiled))} (as an installed package has them)")
     repos: dict[int, monorepo.Repo] = {}
     for size in args.n:
         started = time.perf_counter()
@@ -104,28 +109,22 @@ def main(argv: Sequence[str]) -> int:
         f"change: {args.k} services edited + 1 added = {files} files; `gate check --format json` with every "
         f"check on, against the floor\n(one git diff-tree, one git cat-file --batch over the changed files, "
         f"PyYAML's C loader over them, same interpreter);\n"
-        f"policy: {args.policy or 'the bundled default'}; whole processes, median of {args.runs} alternating runs "
+        + (f"against: the gate in {args.against}, run alternately (rows marked `(against)`)\n" if args.against else "")
+        + f"policy: {args.policy or 'the bundled default'}; whole processes, median of {args.runs} alternating runs "
         "after a warm-up; peak = max RSS (wait4)\n"
     )
     print(f"{'':>14}{'gate check':-^33} {'floor':-^33}")
     print(f"{'N':>6} {'repo s':>7}" + f"{'wall s':>9}{'(min)':>8}{'cpu s':>8}{'MiB':>8} " * 2
           + f"{'gate/floor':>11}{'(cpu)':>7}")
     for size in args.n:
-        gate, floor = measure.compare(repos[size], args.runs, _extra(args))
+        gate, floor, other = measure.compare(repos[size], args.runs, _extra(args), args.against)
         entry = results["sizes"][size]
-        entry.update(
-            gate_seconds=gate.seconds, gate_fastest=gate.fastest, gate_cpu_seconds=gate.cpu_seconds,
-            gate_peak_mib=gate.peak_mib, floor_seconds=floor.seconds, floor_fastest=floor.fastest,
-            floor_cpu_seconds=floor.cpu_seconds, floor_peak_mib=floor.peak_mib,
-            ratio=gate.seconds / floor.seconds, cpu_ratio=gate.cpu_seconds / floor.cpu_seconds,
-            gate_all=[s.seconds for s in gate.samples], floor_all=[s.seconds for s in floor.samples],
-        )
-        cells = "".join(
-            f"{series.seconds:>9.3f}{series.fastest:>8.3f}{series.cpu_seconds:>8.3f}{series.peak_mib:>8.1f} "
-            for series in (gate, floor)
-        )
-        print(f"{size:>6} {entry['prepare_seconds']:>7.1f}{cells}{entry['ratio']:>10.2f}x{entry['cpu_ratio']:>6.2f}x",
-              flush=True)
+        entry.update(_entry("gate", gate, floor))
+        entry.update(_entry("floor", floor, floor))
+        _row(f"{size:>6} {entry['prepare_seconds']:>7.1f}", gate, floor)
+        if other is not None:
+            entry["against"] = _entry("gate", other, floor)
+            _row(f"{'(against)':>14}", other, floor)
     start = measure.interpreter_start(args.runs)
     results["python_c_pass"] = {"seconds": start.seconds, "cpu_seconds": start.cpu_seconds, "peak_mib": start.peak_mib}
     print(f"{'python -c pass':>14}{start.seconds:>9.3f}{start.fastest:>8.3f}{start.cpu_seconds:>8.3f}"
@@ -142,6 +141,25 @@ def main(argv: Sequence[str]) -> int:
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
+
+
+def _entry(name: str, series: measure.Series, floor: measure.Series) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        f"{name}_seconds": series.seconds, f"{name}_fastest": series.fastest, f"{name}_cpu_seconds": series.cpu_seconds,
+        f"{name}_peak_mib": series.peak_mib, f"{name}_all": [s.seconds for s in series.samples],
+    }
+    if name != "floor":
+        entry.update(ratio=series.seconds / floor.seconds, cpu_ratio=series.cpu_seconds / floor.cpu_seconds)
+    return entry
+
+
+def _row(head: str, gate: measure.Series, floor: measure.Series) -> None:
+    cells = "".join(
+        f"{series.seconds:>9.3f}{series.fastest:>8.3f}{series.cpu_seconds:>8.3f}{series.peak_mib:>8.1f} "
+        for series in (gate, floor)
+    )
+    print(f"{head}{cells}{gate.seconds / floor.seconds:>10.2f}x{gate.cpu_seconds / floor.cpu_seconds:>6.2f}x",
+          flush=True)
 
 
 def _targets(sizes: list[int], results: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,10 +66,11 @@ class Launcher:
         )
         self._folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
 
-    def run(self, argv: Sequence[str]) -> Sample:
+    def run(self, argv: Sequence[str], pythonpath: Path | None = None) -> Sample:
         assert self._process.stdin is not None and self._process.stdout is not None
         out, err = Path(self._folder.name) / "stdout", Path(self._folder.name) / "stderr"
-        request = b"\0".join(os.fsencode(str(part)) for part in (out, err, *argv)) + b"\n"
+        fields = (pythonpath or "", out, err, *argv)
+        request = b"\0".join(os.fsencode(str(part)) for part in fields) + b"\n"
         self._process.stdin.write(request)
         self._process.stdin.flush()
         reply = self._process.stdout.readline().split()
@@ -88,28 +89,35 @@ class Launcher:
 _launchers: list[Launcher] = []  # one per benchmark run, started on first use
 
 
-def run_child(argv: Sequence[str]) -> Sample:
-    """One run of `argv` to its exit: wall time, peak RSS, exit code and output."""
+def run_child(argv: Sequence[str], pythonpath: Path | None = None) -> Sample:
+    """One run of `argv` to its exit: wall time, peak RSS, exit code and output. `pythonpath`: a
+    folder holding another copy of gate to import instead of the installed one."""
     if not _launchers:
         _launchers.append(Launcher())
         atexit.register(_launchers[0].close)
-    return _launchers[0].run(argv)
+    return _launchers[0].run(argv, pythonpath)
 
 
-def ensure_bytecode() -> Path:
+def ensure_bytecode(root: Path | None = None) -> Path:
     """Byte-compile gate's modules, as `pip install` does for an installed package.
 
     An editable install (the development set-up) has no bytecode until Python writes it, and with
     PYTHONDONTWRITEBYTECODE set it never does: every run would compile gate's sources again, a cost
-    users' installations do not pay. Returns the package folder compiled.
+    users' installations do not pay. `root`: a folder holding another copy of gate (its `gate/`).
+    Returns the package folder compiled.
     """
     import compileall
     import importlib.util
 
-    spec = importlib.util.find_spec("gate")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("bench: gate is not importable by this interpreter; install it (pip install -e .)")
-    folder = Path(next(iter(spec.submodule_search_locations)))
+    if root is not None:
+        folder = root.resolve() / "gate"
+        if not (folder / "__init__.py").is_file():
+            raise SystemExit(f"bench: {root} holds no gate package (expected {folder}/__init__.py)")
+    else:
+        spec = importlib.util.find_spec("gate")
+        if spec is None or not spec.submodule_search_locations:
+            raise SystemExit("bench: gate is not importable by this interpreter; install it (pip install -e .)")
+        folder = Path(next(iter(spec.submodule_search_locations)))
     if not compileall.compile_dir(folder, quiet=1):
         raise SystemExit(f"bench: could not byte-compile {folder}")
     return folder
@@ -148,18 +156,26 @@ def expect_floor(repo: Repo, sample: Sample) -> None:
         raise SystemExit(f"bench: the floor did not read the change: {sample.stdout!r} {sample.stderr!r}")
 
 
-def compare(repo: Repo, runs: int, extra: Sequence[str] = ()) -> tuple[Series, Series]:
-    """`runs` alternating runs each of gate check and the floor, after one unmeasured warm-up of each."""
-    warm_gate, warm_floor = run_child(gate_argv(repo, extra)), run_child(floor_argv(repo))
-    expect_judged(repo, warm_gate)
-    expect_floor(repo, warm_floor)
-    gate, floor = Series(), Series()
+def compare(
+    repo: Repo, runs: int, extra: Sequence[str] = (), against: Path | None = None
+) -> tuple[Series, Series, Series | None]:
+    """`runs` alternating runs each of gate check, the floor and, with `against`, the copy of gate in
+    that folder, after one unmeasured warm-up of each. Returns (gate, floor, the other gate)."""
+    contenders: list[tuple[Series, Callable[[], Sample], Callable[[Sample], None]]] = [
+        (Series(), lambda: run_child(gate_argv(repo, extra)), lambda sample: expect_judged(repo, sample)),
+        (Series(), lambda: run_child(floor_argv(repo)), lambda sample: expect_floor(repo, sample)),
+    ]
+    if against is not None:
+        contenders.append(
+            (Series(), lambda: run_child(gate_argv(repo, extra), against), lambda sample: expect_judged(repo, sample))
+        )
+    for _series, start, check in contenders:
+        check(start())
     for _ in range(runs):
-        gate.samples.append(sample := run_child(gate_argv(repo, extra)))
-        expect_judged(repo, sample)
-        floor.samples.append(sample := run_child(floor_argv(repo)))
-        expect_floor(repo, sample)
-    return gate, floor
+        for series, start, check in contenders:
+            series.samples.append(sample := start())
+            check(sample)
+    return contenders[0][0], contenders[1][0], contenders[2][0] if against is not None else None
 
 
 def interpreter_start(runs: int) -> Series:

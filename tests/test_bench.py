@@ -102,3 +102,14 @@ def test_the_benchmark_runs_once_at_100_services(tmp_path: Path) -> None:
             "git: diff-tree", "import: pydantic and its dependencies (with the stdlib they load)"} <= set(stages["seconds"])
     # A function the breakdown wraps is gone: bench/stages.py needs its new name to split that stage out.
     assert stages["unwrapped"] == []
+
+
+def test_another_copy_of_gate_runs_with_its_own_import_path(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    (other / "gate").mkdir(parents=True)
+    (other / "gate" / "__init__.py").write_text("WHERE = 'the other copy'\n")
+    probe = [sys.executable, "-c", "import gate; print(gate.WHERE)"]
+    assert measure.run_child(probe, other).stdout == b"the other copy\n"
+    assert measure.ensure_bytecode(other) == other.resolve() / "gate"
+    with pytest.raises(SystemExit, match="holds no gate package"):
+        measure.ensure_bytecode(tmp_path)
