@@ -61,10 +61,13 @@ class Launcher:
     """The process that starts every measured child (see bench/launcher.py for why)."""
 
     def __init__(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-S", "-I", str(HERE / "launcher.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
         self._folder = tempfile.TemporaryDirectory(prefix="gate-bench-")
+        # Children start in this empty folder: `python -m gate` puts its working folder first on the
+        # import path, and the checkout it was started from would shadow the gate it is meant to run.
+        self._process = subprocess.Popen(
+            [sys.executable, "-S", "-I", str(HERE / "launcher.py")], cwd=self._folder.name,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
 
     def run(self, argv: Sequence[str], pythonpath: Path | None = None) -> Sample:
         assert self._process.stdin is not None and self._process.stdout is not None

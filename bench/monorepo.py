@@ -323,6 +323,7 @@ def describe(path: Path, services: int, touched: int) -> Repo:
 
 def cached(services: int, touched: int, cache: Path = DEFAULT_CACHE) -> Repo:
     """The repository for (N, K), built once per generator version and reused afterwards."""
+    cache = cache.resolve()
     target = cache / f"n{services}-k{touched}-v{GENERATOR_VERSION}"
     if (target / ".git" / "refs" / "heads" / CHANGE_BRANCH).exists() or _has_packed_change(target):
         return describe(target, services, touched)
