@@ -270,9 +270,11 @@ def import_times(repo: Repo, runs: int, extra: Sequence[str] = ()) -> list[Impor
 
 @dataclass
 class StageRuns:
-    """Median seconds per stage over several runs of bench/stages.py, with what it could not split out."""
+    """Seconds per stage over several runs of bench/stages.py (median, and the fastest run's, which
+    a busy machine disturbs least), with what it could not split out."""
 
     seconds: dict[str, float]
+    fastest: dict[str, float]
     calls: dict[str, int]
     peak_mib: float
     unwrapped: list[str]
@@ -294,5 +296,7 @@ def stages(repo: Repo, runs: int, extra: Sequence[str] = ()) -> StageRuns:
             collected.setdefault(stage, []).append(seconds)
         peaks.append((result["peak_rss_kib"] or 0) / 1024)
     # A stage missing from a run (none is, as the runs are alike) counts as 0 there.
-    seconds = {stage: statistics.median(times + [0.0] * (runs - len(times))) for stage, times in collected.items()}
-    return StageRuns(seconds, result["calls"], statistics.median(peaks), result["unwrapped"])
+    padded = {stage: times + [0.0] * (runs - len(times)) for stage, times in collected.items()}
+    seconds = {stage: statistics.median(times) for stage, times in padded.items()}
+    fastest = {stage: min(times) for stage, times in padded.items()}
+    return StageRuns(seconds, fastest, result["calls"], statistics.median(peaks), result["unwrapped"])
