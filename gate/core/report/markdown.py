@@ -236,11 +236,9 @@ def gantt(activations: Sequence[Activation], chart: Chart) -> list[str]:
     """
     shown = list(activations)[:MAX_CHART_ACTIVATIONS]
     openings = window_openings(chart.window, shown)
-    freezes = [
-        Span(f.start, f.end, f"freeze {f.reason}")
-        for f in chart.window.freezes
-        if openings and f.start < openings[-1].end and f.end > openings[0].start
-    ]
+    # Holidays and recurring freezes are generated for the span drawn, and as few bars as windows.
+    drawn = chart.window.freezes_between(openings[0].start, openings[-1].end) if openings else []
+    freezes = [Span(f.start, f.end, f"freeze {f.reason}") for f in drawn[:MAX_CHART_WINDOWS]]
     hours = f"{chart.window.start:%H.%M}-{chart.window.end:%H.%M} {chart.window.zone_name}"
     title = f"Golden window {hours}" + (" (default policy)" if chart.is_default else "")
     lines = [
