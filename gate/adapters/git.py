@@ -82,13 +82,19 @@ class Git:
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
-        branch = self._default_branch()
-        if branch is not None:
-            merge_base = self._try("merge-base", branch, head)
-            if merge_base and merge_base != head:
-                return merge_base
+        merge_base = self.default_merge_base(head)
+        if merge_base and merge_base != head:
+            return merge_base
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
+
+    def default_merge_base(self, head: str) -> str | None:
+        """The merge-base of `head` with the default branch (`head` itself when it is on it); None
+        without a default branch or a common history."""
+        branch = self._default_branch()
+        if branch is None:
+            return None
+        return self._try("merge-base", branch, head) or None
 
     def _default_branch(self) -> str | None:
         symbolic = self._try("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
