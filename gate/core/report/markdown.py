@@ -301,7 +301,9 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     return safe or "_"
 
 
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+# Letters of any script pass (holidays have local names: "Inmaculada Concepción"); punctuation
+# beyond a few harmless marks does not.
+_MERMAID_UNSAFE = re.compile(r"[^\w ./()+=-]")
 
 
 def _chart_time(moment: datetime) -> str:
