@@ -101,3 +101,22 @@ def test_openings_skip_the_holidays_and_the_friday_afternoons() -> None:
 def test_days_are_bounded(days: int) -> None:
     with pytest.raises(ValueError, match="days must be 1 to 366"):
         build(Options().window(), datetime(2026, 11, 30, tzinfo=UTC), days, "p", "s")
+
+
+def shape(value: object) -> object:
+    """The keys of a JSON value, recursively (lists by their first item)."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    return None
+
+
+def test_the_readme_shows_the_window_document_as_it_is() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The window document (version 1)", 1)[1]
+    shown = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    real = json.loads(renderer("json")(schedules()["madrid-december"]))
+    assert shape(shown) == shape(real)
+    assert shown["state"]["summary"] == real["state"]["summary"]
+    assert shown["openings"][0] == real["openings"][0] and shown["freezes"][0] == real["freezes"][0]
