@@ -7,7 +7,7 @@ Which policy it reads:
   HEAD: at the merge-base of HEAD with the default branch. On the default branch that is HEAD
   itself; on a branch it is the policy the branch's pull request is judged by (a branch that edits
   the policy is told so: the edit applies once merged). Without a default branch, HEAD's. Without
-  the file, the bundled default policy. The choice is `select_policy`'s, the check's own.
+  the file, the bundled default policy. The choice is `choose_policy`'s, the check's own.
 
 A policy that is invalid where it is read is an error (exit 2): the check would judge by the bundled
 default and block every change until it is fixed, so no calendar of it would be true.
@@ -32,7 +32,7 @@ class _Source:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gate.cli import now_from
+    from gate.commands.local import now_from
     from gate.core.checks import golden_window
     from gate.core.schedule import LONGEST_DAYS, build, renderer
 
@@ -57,16 +57,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _from_file(args: argparse.Namespace) -> _Source:
-    from gate.core.policy import load_policy_file
+    from gate.commands.local import read_policy_file
+    from gate.core.policy import parse_policy
 
     scope = os.environ.get("GITHUB_REPOSITORY") or str(args.policy)
-    return _Source(load_policy_file(args.policy), str(args.policy), scope)
+    return _Source(parse_policy(read_policy_file(args.policy), str(args.policy)), str(args.policy), scope)
 
 
 def _from_repository(args: argparse.Namespace) -> _Source:
     from gate.adapters.git import Git
-    from gate.core.judge import select_policy
-    from gate.core.policy import REPO_POLICY_PATH, parse_policy
+    from gate.core.judge import choose_policy
+    from gate.core.policy import parse_policy
+    from gate.core.request import REPO_POLICY_PATH, RepositoryPolicy
 
     with Git(args.repo) as git:
         head = git.resolve("HEAD")
@@ -75,7 +77,7 @@ def _from_repository(args: argparse.Namespace) -> _Source:
         if text is not None:
             # Invalid where the check reads it: say what is wrong, as `gate policy validate` would.
             parse_policy(text, f"{REPO_POLICY_PATH} (at {side[:12]})")
-        chosen = select_policy(git, side, head)
+        chosen = choose_policy(RepositoryPolicy(), git.tree(side), git.tree(head), first_commit=False)
         scope = os.environ.get("GITHUB_REPOSITORY") or git.github_repository() or git.root.name
     for finding in chosen.findings:
         # The branch edits the policy: the window shown is the one in force until it merges.

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from gate.core.models import utc_iso
+from gate.core.times import utc_iso
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The furthest `next_opening` looks: a window frozen longer than this is reported as not opening.

@@ -79,10 +79,19 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
-from gate.core.flags.diff import Change, activations
-from gate.core.freezes import HolidayFreezes, RecurringFreeze, parse_duration, parse_recurrence
+from gate.core.flags.diff import FlagChange, activations
+from gate.core.freezes import (
+    HolidayFreezes,
+    RecurringFreeze,
+    check_country,
+    check_language,
+    check_subdivision,
+    parse_duration,
+    parse_recurrence,
+)
 from gate.core.manifests import YAML_SUFFIXES
-from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity, utc_iso
+from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
+from gate.core.times import utc_iso
 from gate.core.window import (
     LOOKAHEAD_TEXT,
     Freeze,
@@ -95,6 +104,7 @@ from gate.core.window import (
 )
 
 ID = "golden-window"
+ORDER = 30
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -124,8 +134,6 @@ class HolidayFreezeOption(BaseModel):
     @field_validator("holidays")
     @classmethod
     def _country(cls, value: str) -> str:
-        from gate.core.freezes import check_country
-
         return check_country(value)
 
     @field_validator("subdivision")
@@ -134,8 +142,6 @@ class HolidayFreezeOption(BaseModel):
         country = info.data.get("holidays")
         if value is None or country is None:
             return value  # no region, or the country itself is invalid and reported
-        from gate.core.freezes import check_subdivision
-
         return check_subdivision(country, value)
 
     @field_validator("language")
@@ -144,8 +150,6 @@ class HolidayFreezeOption(BaseModel):
         country = info.data.get("holidays")
         if value is None or country is None:
             return value
-        from gate.core.freezes import check_language
-
         return check_language(country, value)
 
 
@@ -162,16 +166,12 @@ class RuleFreezeOption(BaseModel):
     @field_validator("rrule")
     @classmethod
     def _rule(cls, value: str) -> str:
-        from gate.core.freezes import parse_recurrence
-
         parse_recurrence(value)
         return value
 
     @field_validator("duration")
     @classmethod
     def _duration(cls, value: str) -> str:
-        from gate.core.freezes import parse_duration
-
         parse_duration(value)
         return value
 
@@ -342,7 +342,7 @@ def _base(context: Context, changed: ChangedFile) -> FlagFile | None:
         return None  # judging against nothing counts every flag that is on: fail closed
 
 
-def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator[Result]:
+def _judge(change: FlagChange, path: str, now: datetime, window: Window) -> Iterator[Result]:
     at = now if change.at is None or change.at < now else change.at
     inside = window.contains(at)
     yield Activation(
@@ -385,7 +385,7 @@ def _next(window: Window, opening: datetime | None) -> str:
     return text + "."
 
 
-def _remedy(change: Change, window: Window, opening: datetime | None) -> str:
+def _remedy(change: FlagChange, window: Window, opening: datetime | None) -> str:
     nxt = utc_iso(opening) if opening is not None else "none in sight"
     if change.at is not None:
         return (

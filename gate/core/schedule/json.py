@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gate.core.models import utc_iso
 from gate.core.schedule import Schedule
+from gate.core.times import utc_iso
 from gate.core.window import WEEKDAYS, Freeze, describe_state
 
 VERSION = 1
