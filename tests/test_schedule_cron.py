@@ -53,3 +53,12 @@ def test_the_lines_say_what_each_edge_is_and_a_closed_window_says_so() -> None:
     closed = renderer("cron")(build(Options(freezes=(ALWAYS,)).window(), MONDAY, 30, "gate.yaml", "acme/shop"))
     assert "# The window does not open in these 30 days: no edge to sweep at." in closed
     assert "schedule:" not in closed
+
+
+def test_the_example_workflow_sweeps_at_the_default_windows_edges() -> None:
+    from helpers import REPO_ROOT
+
+    workflow = yaml.safe_load((REPO_ROOT / "examples/workflows/gate.yml").read_text(encoding="utf-8"))
+    printed = yaml.safe_load(renderer("cron")(build(Options().window(), MONDAY, 366, "default", "acme/shop")))
+    # PyYAML reads the key `on` as YAML 1.1's true.
+    assert workflow[True]["schedule"] == printed["schedule"]

@@ -215,3 +215,16 @@ def test_the_head_side_reads_what_the_change_left_alone_from_the_base() -> None:
     tree = ChangedTree(base, head, files)
     assert [tree.read(path) for path in ("a", "b", "new", "old", "gone")] == [b"a1", b"b0", b"o0", None, None]
     assert head.accessed == ["a", "new"]  # "b" was never asked of the head (an API request each)
+
+
+def test_the_documented_bounds_are_the_sweeps() -> None:
+    from helpers import REPO_ROOT
+
+    from gate.commands.action.sweep import PER_PULL_REQUESTS, RATE_RESERVE, SWEEP_SECONDS
+
+    doc = " ".join((REPO_ROOT / "docs/github-action.md").read_text(encoding="utf-8").split())
+    assert f"A pull request may spend at most {PER_PULL_REQUESTS} API requests" in doc
+    assert f"fewer than {RATE_RESERVE + PER_PULL_REQUESTS} requests are left this hour ({RATE_RESERVE} stay" in doc
+    assert f"it also stops after {SWEEP_SECONDS // 60} minutes" in doc
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"at most {PER_PULL_REQUESTS} requests a pull request" in readme

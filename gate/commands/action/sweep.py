@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from gate.adapters import runner
 from gate.adapters.git import Git
@@ -166,7 +166,8 @@ class Sweeper:
         assert swept.problem is not None
         # Fail closed: a status left from before could be a green that no longer holds.
         swept.status = WindowStatus(
-            StatusState.ERROR, f"gate could not judge the window at {self.now:%H:%M} UTC: {swept.problem}"
+            StatusState.ERROR,
+            f"gate could not judge the window at {self.now.astimezone(UTC):%H:%M} UTC: {swept.problem}",
         )
         return self._set(swept)
 
