@@ -228,3 +228,28 @@ def test_the_documented_bounds_are_the_sweeps() -> None:
     assert f"it also stops after {SWEEP_SECONDS // 60} minutes" in doc
     readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
     assert f"at most {PER_PULL_REQUESTS} requests a pull request" in readme
+
+
+def test_a_bug_on_one_pull_request_fails_it_closed_and_the_sweep_goes_on(
+        fake: FakeGitHub, repo: tuple[GitRepo, str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from gate.commands.action import sweep as sweep_module
+
+    origin, base, head = repo
+    fake.add_pull(1, author="ana", head_sha=head, base_sha=base)
+    fake.add_pull(2, author="ana", head_sha=head[::-1], base_sha=base)
+    real = sweep_module.read_pull_change
+
+    def breaks_on_two(clone: Clone, github: GitHub, pull: object) -> object:
+        if getattr(pull, "number", None) == 2:
+            raise KeyError("boom")
+        return real(clone, github, pull)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sweep_module, "read_pull_change", breaks_on_two)
+    with client(fake) as github, Git(origin.path) as git:
+        sweeper = sweep_module.Sweeper(SETTINGS, Clone(git), github, datetime(2026, 11, 30, 10, 5, tzinfo=UTC))
+        first, second = (sweeper.pull(pull) for pull in github.open_pulls())
+    assert (first.problem, first.bug, first.status is not None) == (None, False, True)
+    assert second.bug and not second.judged and "KeyError" in (second.problem or "")
+    assert fake.status_of(head[::-1], "gate/golden-window")["state"] == "error"  # type: ignore[index]
