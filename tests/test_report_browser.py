@@ -124,3 +124,15 @@ def test_every_check_can_fail(rendered: dict[tuple[str, str, int], Rendering], v
 def test_screenshots_are_kept(rendered: dict[tuple[str, str, int], Rendering]) -> None:
     for rendering in rendered.values():
         assert (SCREENSHOTS / rendering.screenshot).stat().st_size > 1000, rendering.screenshot
+
+
+def test_the_docs_show_the_chart_and_the_readme_names_the_screenshot_folder() -> None:
+    reports = (REPO_ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    for picture in ("images/report-chart.png", "images/report-comment.png"):
+        assert f"]({picture})" in reports
+        assert (REPO_ROOT / "docs" / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    default = SCREENSHOTS.relative_to(REPO_ROOT).as_posix() if "GATE_SCREENSHOTS" not in os.environ else None
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "artifacts/report-screenshots/" in readme
+    assert default in (None, "artifacts/report-screenshots")
+    assert "/artifacts/" in (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

@@ -248,7 +248,7 @@ async function main() {
           const name = `${basename(scenario, ".md")}--mermaid${version}--${width}px.png`;
           const frame = await page.$(".frame");
           await frame.screenshot({ path: join(options.out, name) });
-          // Each chart on its own, as the docs show it.
+          // Each chart on its own (the docs show one).
           for (const [index, chart] of (await page.$$("#report .mermaid-chart")).entries()) {
             await chart.screenshot({ path: join(options.out, name.replace(/\.png$/, `--chart${index + 1}.png`)) });
           }

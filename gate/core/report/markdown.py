@@ -1,10 +1,13 @@
 """The Markdown report: the Actions job summary and the body of the pull-request comment.
 
-The verdict comes first, then the counts, a table with a row for every finding, the flag
-activations drawn against the golden window (a Mermaid gantt chart GitHub renders) with a table of
-them, and the override decision. GitHub caps a step summary at 1 MiB (and a comment at 65536
-characters), so the report fits a byte budget: messages and remedies are shortened first, and the
-report says so, but every finding keeps its row.
+The verdict comes first, then the counts, a narrow table with a row for every finding and each
+finding's message and remedy below it, the flag activations drawn against the golden window (a
+Mermaid gantt chart GitHub renders, on the policy's clock) with a table of them, and the override
+decision. It is laid out for a pull-request comment's width (about 690 px): nothing in it scrolls
+sideways. GitHub caps a step summary at 1 MiB (and a comment at 65536 characters), so the report fits
+a byte budget: messages and remedies are shortened first, and the report says so, but every finding
+keeps its row. Text from findings is hostile (a pull request chooses its paths and names): it is
+escaped so it can never become markup, a link or a mention.
 """
 
 from __future__ import annotations
@@ -270,8 +273,8 @@ MAX_TICK_STEPS = 5
 
 
 def chart_axis(first: datetime, last: datetime) -> Axis:
-    """The coarsest readable axis: the finest step that puts at most MAX_TICK_STEPS steps across
-    the span, labelled with the time of day (and the weekday once the chart spans more than one
+    """The axis for a span: the finest step that puts at most MAX_TICK_STEPS steps across it,
+    labelled with the time of day (and the weekday once the chart spans more than one
     day), or with the date for steps of a day or more. `first` and `last` are wall times."""
     span = last - first
     step, interval = next(((s, i) for s, i in _TICK_STEPS if span <= s * MAX_TICK_STEPS), _TICK_STEPS[-1])
