@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import MONDAY_11, GitRepo, make_context, run_gate
+from helpers import MONDAY_11, GitRepo, judged_as, make_context, run_gate
 
 from gate.core.models import Activation, Finding, Outcome, Override, Severity, Verdict
 from gate.core.policy import parse_policy
@@ -71,7 +71,7 @@ def cells(row: str) -> list[str]:
     ],
 )
 def test_the_verdict_comes_first_with_an_icon(outcome: Outcome, headline: str) -> None:
-    report = markdown.render(verdict(outcome=outcome), CONTEXT)
+    report = markdown.render(judged_as(verdict(outcome=outcome), CONTEXT))
     assert report.splitlines()[0] == headline
 
 
@@ -83,12 +83,12 @@ def test_counts_table() -> None:
         finding(3, severity=Severity.NOTICE),
         finding(4, severity=Severity.NOTICE),
     )
-    report = markdown.render(verdict(*findings, activations=(activation(),)), CONTEXT)
+    report = markdown.render(judged_as(verdict(*findings, activations=(activation(),)), CONTEXT))
     assert "| 1 | 1 | 1 | 2 | 1 |" in report.splitlines()
 
 
 def test_25_findings_make_25_rows() -> None:
-    report = markdown.render(verdict(*[finding(i) for i in range(25)]), CONTEXT)
+    report = markdown.render(judged_as(verdict(*[finding(i) for i in range(25)]), CONTEXT))
     rows = finding_rows(report)
     assert len(rows) == 25
     assert [cells(r)[:1] + cells(r)[3:] for r in rows] == [[str(i + 1), f"`services/s{i}`"] for i in range(25)]
@@ -114,7 +114,7 @@ def test_25_findings_make_25_rows() -> None:
     ],
 )
 def test_a_finding_row_and_entry(item: Finding, row: list[str], entry: str) -> None:
-    report = markdown.render(verdict(item), CONTEXT)
+    report = markdown.render(judged_as(verdict(item), CONTEXT))
     (line,) = finding_rows(report)
     assert cells(line) == row
     assert entries(report) == [entry]
@@ -122,7 +122,7 @@ def test_a_finding_row_and_entry(item: Finding, row: list[str], entry: str) -> N
 
 def test_the_findings_table_has_four_narrow_columns() -> None:
     """Message and remedy live below the table, where long text wraps at a comment's width."""
-    report = markdown.render(verdict(finding(message="m" * 300, remedy="r" * 300)), CONTEXT)
+    report = markdown.render(judged_as(verdict(finding(message="m" * 300, remedy="r" * 300)), CONTEXT))
     assert "| # | Severity | Rule | Where |" in report.splitlines()
     (line,) = finding_rows(report)
     assert "m" * 300 not in line and "r" * 300 not in line
@@ -236,7 +236,7 @@ def test_hostile_text_keeps_the_table_and_the_list_shape() -> None:
         remedy="```\ncode fence\n```",
         rule="required|docs",
     )
-    report = markdown.render(verdict(hostile, finding(1)), CONTEXT)
+    report = markdown.render(judged_as(verdict(hostile, finding(1)), CONTEXT))
     rows = finding_rows(report)
     assert len(rows) == 2
     assert all(len(cells(row)) == 4 for row in rows)
@@ -337,7 +337,7 @@ def render_chart(*activations: Activation, window: Window | None = None) -> list
 
 
 def test_no_activations_no_chart() -> None:
-    assert "mermaid" not in markdown.render(verdict(finding()), CONTEXT)
+    assert "mermaid" not in markdown.render(judged_as(verdict(finding()), CONTEXT))
 
 
 @pytest.mark.parametrize(
@@ -540,7 +540,7 @@ def test_the_caption_says_what_the_chart_shows(window: Window | None, caption: s
 
 def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:
     many = tuple(activation(f"flag-{i}", at=MONDAY_11 + timedelta(minutes=i)) for i in range(100))
-    report = markdown.render(verdict(activations=many), CONTEXT)
+    report = markdown.render(judged_as(verdict(activations=many), CONTEXT))
     assert sum("milestone" in line for line in chart(report)) == markdown.MAX_CHART_ACTIVATIONS
     assert f"first {markdown.MAX_CHART_ACTIVATIONS} of 100 activations" in report
     assert sum(line.startswith("| `flag-") for line in report.splitlines()) == 100
@@ -593,7 +593,7 @@ def test_activation_table_row(window: Window | None, when: str) -> None:
 )
 def test_override_decision(override: Override, waived: int, row: list[str], waived_line: str) -> None:
     findings = [finding(i, waived=i < waived) for i in range(3)]
-    report = markdown.render(verdict(*findings, override=override), CONTEXT)
+    report = markdown.render(judged_as(verdict(*findings, override=override), CONTEXT))
     section = report.split("### Override", 1)[1]
     table = [line for line in section.splitlines() if line.startswith("| ")]
     assert cells(table[0]) == ["Label", "Actor", "Role", "Decision", "Reason"]
@@ -604,7 +604,7 @@ def test_override_decision(override: Override, waived: int, row: list[str], waiv
 
 
 def test_no_override_no_section() -> None:
-    assert "### Override" not in markdown.render(verdict(finding()), CONTEXT)
+    assert "### Override" not in markdown.render(judged_as(verdict(finding()), CONTEXT))
 
 
 def test_gate_check_format_markdown_end_to_end(tmp_path: Path) -> None:
