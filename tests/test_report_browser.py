@@ -66,7 +66,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, i
     for fixture in FIXTURES.glob("*.md"):
         shutil.copy(fixture, reports / f"fixture-{fixture.name}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+    for old in SCREENSHOTS.glob("*--mermaid*px*.png"):  # the previous run's, and nothing else
         old.unlink()
     result = subprocess.run(
         ["node", str(HARNESS / "check.mjs"), "--in", str(reports), "--out", str(SCREENSHOTS),
@@ -115,6 +115,7 @@ def test_every_check_can_fail(rendered: dict[tuple[str, str, int], Rendering], v
         "chart 2: Mermaid error: Parse error",
         "690px: <table> \"Column Another",
         "<a> \"https://example.com/page\": an element the report never writes",
+        "<a> \"www.example.com\": an element the report never writes",
         "\"@octocat\" would be a mention or a reference on GitHub",
     ]
     for start in expected:
