@@ -172,6 +172,8 @@ def _findings(findings: Sequence[Finding], limit: int | None, compact: bool) -> 
         severity = f"{_SEVERITY_ICON[finding.severity]} {finding.severity.value}"
         if finding.waived:
             severity += ", waived"
+        if finding.pre_existing:
+            severity += ", pre-existing"
         where = _location(finding.path, finding.line, 60 if compact else None)
         lines.append(f"| {number} | {severity} | {code(finding.rule)} | {where} |")
     if limit != 0:
