@@ -2,7 +2,8 @@
 
 Each scenario is a verdict, its context and the policy's window, rendered as the pull-request
 comment's Markdown: inside the window, outside it, a freeze over whole days in Europe/Madrid, a
-named timezone, a freeze that cuts a window in two, and many findings with hostile text.
+named timezone, a freeze that cuts a window in two, a public holiday, and many findings with
+hostile text.
 """
 
 from __future__ import annotations
@@ -114,6 +115,19 @@ def freeze_cuts_a_window() -> Scenario:
     return Scenario(Verdict(Outcome.FAIL, findings, activations), window, _context())
 
 
+def holiday() -> Scenario:
+    """A public-holiday freeze (Spain's, named in Spanish) on the activation's day."""
+    from gate.core.checks.golden_window import Options
+
+    window = Options(freezes=({"holidays": "ES"},)).window()
+    at = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
+    findings = (_finding("golden-window", "flags/checkout.flagd.json",
+                         "flag new-checkout is enabled on a public holiday (Inmaculada Concepción)",
+                         "wait for the next window, Wednesday 10:00 UTC", line=3),)
+    activations = (_activation("new-checkout", at, False),)
+    return Scenario(Verdict(Outcome.FAIL, findings, activations), window, _context())
+
+
 def many_findings() -> Scenario:
     """Forty findings with long paths, code in remedies and hostile text, and activations over a week."""
     hostile = [
@@ -153,5 +167,6 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "freeze-madrid": freeze_madrid,
     "madrid": madrid,
     "freeze-cuts-a-window": freeze_cuts_a_window,
+    "holiday": holiday,
     "many-findings": many_findings,
 }

@@ -313,7 +313,7 @@ def test_without_messages_the_table_still_lists_every_finding() -> None:
 # --- activations and the chart ------------------------------------------------------------------------
 
 TASK = re.compile(
-    r"^    [A-Za-z0-9 ._/()+=-]+ :(active|crit|milestone|crit, milestone), [afw]\d+, "
+    r"^    [\w ./()+=-]+ :(active|crit|milestone|crit, milestone), [afw]\d+, "
     r"\d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$"
 )
 MADRID = ZoneInfo("Europe/Madrid")
@@ -539,6 +539,19 @@ def test_a_long_freeze_is_drawn_over_the_charts_span_only() -> None:
 def test_the_caption_says_what_the_chart_shows(window: Window | None, caption: str) -> None:
     report = markdown.render_markdown(verdict(activations=(activation(),)), CONTEXT, window=window)
     assert caption in report.splitlines()
+
+
+def test_a_holiday_freeze_is_drawn_by_its_name() -> None:
+    from gate.core.checks.golden_window import Options
+
+    window = Options(freezes=({"holidays": "ES"},)).window()
+    holiday = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
+    report = markdown.render_markdown(verdict(activations=(activation(at=holiday, in_window=False),)), CONTEXT,
+                                      window=window)
+    lines = chart(report)
+    assert bars(lines, "crit") == [("2026-12-08 11:00", "2026-12-09 00:00")]  # from the activation on
+    assert "    frozen (Inmaculada Concepción (ES public holiday)) :crit, f1, 2026-12-08 11:00, 2026-12-09 00:00" in lines
+    assert bars(lines) == [("2026-12-09 10:00", "2026-12-09 13:00")]  # no bar on the holiday itself
 
 
 def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:

@@ -305,10 +305,10 @@ def gantt(activations: Sequence[Activation], chart: Chart) -> list[str]:
     openings = window_openings(window, shown)
     moments = [a.at for a in shown] + [s.start for s in openings] + [s.end for s in openings]
     first, last = min(moments), max(moments)
+    # Holidays and recurring freezes are generated for the span drawn only, and as few bars as windows.
     freezes = [
         Span(max(f.start, first), min(f.end, last), f"frozen ({f.reason})")
-        for f in window.freezes
-        if f.start < last and f.end > first
+        for f in window.freezes_between(first, last)[:MAX_CHART_WINDOWS]
     ]
     wall = window.local
     axis = chart_axis(_naive(wall(first)), _naive(wall(last)))
@@ -330,7 +330,7 @@ def gantt(activations: Sequence[Activation], chart: Chart) -> list[str]:
     if freezes:
         lines.append("    section Freeze")
         for number, span in enumerate(freezes, start=1):
-            lines.append(f"    {mermaid_text(span.label, 40)} :crit, f{number}, {_chart_time(span.start, window)}, "
+            lines.append(f"    {mermaid_text(span.label)} :crit, f{number}, {_chart_time(span.start, window)}, "
                          f"{_chart_time(span.end, window)}")
     lines.append("    section Flags")
     for number, activation in enumerate(shown, start=1):
@@ -372,7 +372,7 @@ def window_openings(window: GoldenWindow, activations: Iterable[Activation]) -> 
     for day in sorted(days)[:MAX_CHART_WINDOWS]:
         start = datetime.combine(day, window.start, tzinfo=window.zone).astimezone(UTC)
         end = datetime.combine(day, window.end, tzinfo=window.zone).astimezone(UTC)
-        for piece_start, piece_end in _less_freezes(start, end, window.freezes):
+        for piece_start, piece_end in _less_freezes(start, end, window.freezes_between(start, end)):
             local_start, local_end = window.local(piece_start), window.local(piece_end)
             label = f"{local_start:%a} {local_start:%H.%M}-{local_end:%H.%M}"
             spans.append(Span(piece_start, piece_end, label))
@@ -403,7 +403,9 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     return safe or "_"
 
 
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+# Letters of any script pass (holidays have local names: "Inmaculada Concepción"); punctuation
+# beyond a few harmless marks does not.
+_MERMAID_UNSAFE = re.compile(r"[^\w ./()+=-]")
 
 
 def _naive(moment: datetime) -> datetime:
