@@ -60,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("action", help="the container's entrypoint: reads the GitHub Actions environment")
 
+    hook = commands.add_parser(
+        "hook", help="the pre-commit hook: judge the pushed change (or the staged one) as CI will"
+    )
+    hook.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
+    hook.add_argument(
+        "--policy", metavar="FILE", type=Path, help="policy file (default: .github/gate.yaml, else the built-in one)"
+    )
+    hook.add_argument(
+        "--format", choices=["text", "json", "markdown", "github", "sarif"], default="text", help="report format"
+    )
+    hook.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    hook.add_argument("--now", metavar="TIME", help=argparse.SUPPRESS)
+
     policy = commands.add_parser("policy", help="validate policy files or print the policy JSON Schema")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", parser_class=_Parser)
     policy_commands.required = True
@@ -113,6 +126,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from gate.commands import action
 
         return action.run()
+    if args.command == "hook":
+        from gate.commands import hook
+
+        return hook.run(args)
     if args.command == "policy":
         return _policy(args)
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
