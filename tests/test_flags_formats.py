@@ -11,7 +11,6 @@ from gate.core.flags import (
     FLAGD,
     FLIPT,
     GO_FEATURE_FLAG,
-    OPENFEATURE_MANIFEST,
     FlagFileError,
     is_flag_file,
     read_flag_file,
@@ -176,20 +175,18 @@ def test_which_paths_are_flag_files(path: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "fmt"),
     [
-        pytest.param('{"flags": {"a": {"flagType": "boolean", "defaultValue": false}}}', OPENFEATURE_MANIFEST,
-                     id="manifest"),
-        pytest.param('{"$schema": "https://example.test/schema/v0/flag-manifest.json", "flags": {}}',
-                     OPENFEATURE_MANIFEST, id="empty-manifest-with-its-schema"),
-        pytest.param('{"flags": {"a": {"defaultValue": 3, "description": "d"}}}', OPENFEATURE_MANIFEST,
-                     id="manifest-without-flag-type"),
+        pytest.param('{"flags": {"a": {"flagType": "boolean", "defaultValue": false}}}', None, id="manifest"),
+        pytest.param('{"$schema": "https://example.test/schema/v0/flag-manifest.json", "flags": {}}', None,
+                     id="empty-manifest-with-its-schema"),
+        pytest.param('{"flags": {"a": {"defaultValue": 3, "description": "d"}}}', None, id="manifest-without-flag-type"),
         pytest.param('{"flags": {"a": {"flagType": "boolean", "variants": {"on": true}, "defaultVariant": "on"}}}',
                      FLAGD, id="flagd-with-a-stray-flag-type"),
     ],
 )
-def test_openfeature_cli_manifests_are_recognised(text: str, fmt: str) -> None:
+def test_openfeature_cli_manifests_are_recognised(text: str, fmt: str | None) -> None:
+    """A manifest is read without flags and marked as not judged; a flagd file stays flagd."""
     flag_file = read_flag_file("flags/flags.json", text.encode())
-    assert flag_file.format == fmt
-    assert flag_file.judged is (fmt != OPENFEATURE_MANIFEST)
+    assert (flag_file.format, flag_file.judged) == (fmt, fmt is not None)
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,15 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
+from gate.core.models import ChangedFile, FileStatus
+
+# How the pull-request files endpoint names a file's status; anything else is a modification.
+_FILE_STATUS = {
+    "added": FileStatus.ADDED,
+    "copied": FileStatus.ADDED,
+    "removed": FileStatus.DELETED,
+    "renamed": FileStatus.RENAMED,
+}
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
@@ -161,12 +170,18 @@ class GitHub:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
 
-    def pull_files(self, number: int) -> list[dict[str, Any]]:
+    def pull_files(self, number: int) -> tuple[ChangedFile, ...]:
+        """The files a pull request changes, as GitHub lists them (at most 3000)."""
         path = self._repo(f"/pulls/{number}/files")
-        files = list(self.paginate(path))
-        if not all(isinstance(item.get("filename"), str) for item in files):
-            raise malformed("GET", path)
-        return files
+        files = []
+        for item in self.paginate(path):
+            name, previous = item.get("filename"), item.get("previous_filename")
+            if not isinstance(name, str) or not name:
+                raise malformed("GET", path)
+            status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
+            old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
+            files.append(ChangedFile(name, status, old))
+        return tuple(files)
 
     def labels(self, number: int) -> list[str]:
         path = self._repo(f"/issues/{number}/labels")
@@ -184,7 +199,7 @@ class GitHub:
                 continue
             if name.casefold() != label.casefold():
                 continue
-            at = parse_time(event.get("created_at"))
+            at = api_time(event.get("created_at"))
             if at is None:
                 continue
             key = (at, _number(event.get("id")), _login(event.get("actor")))
@@ -208,7 +223,7 @@ class GitHub:
             at
             for event in self.issue_events(number)
             if event.get("event") in ("head_ref_force_pushed", "head_ref_restored")
-            and (at := parse_time(event.get("created_at"))) is not None
+            and (at := api_time(event.get("created_at"))) is not None
         ]
         return max(moves, default=None)
 
@@ -228,7 +243,7 @@ class GitHub:
         times = [
             at
             for suite in self.paginate(self._repo(f"/commits/{sha}/check-suites"), key="check_suites")
-            if (at := parse_time(suite.get("created_at"))) is not None
+            if (at := api_time(suite.get("created_at"))) is not None
         ]
         return min(times) if times else None
 
@@ -430,7 +445,7 @@ def _number(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def parse_time(value: object) -> datetime | None:
+def api_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 
 from gate.adapters.git import Git
-from gate.core.context import Refs
+from gate.core.request import Refs
 
 
 def refs_from(environ: Mapping[str, str], git: Git) -> tuple[Refs, str]:
@@ -38,11 +38,11 @@ def refs_from(environ: Mapping[str, str], git: Git) -> tuple[Refs, str]:
 
 
 def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
-    from gate.cli import _check
+    from gate.commands import check
 
     with Git(args.repo) as git:
         refs, what = refs_from(os.environ if environ is None else environ, git)
         base = refs.base or git.default_base(refs.head)
     print(f"gate: judging {what} ({base[:12]}..{refs.head[:12]}), as CI will", file=sys.stderr)
     args.base, args.head, args.label = base, refs.head, []
-    return _check(args)
+    return check.run(args)

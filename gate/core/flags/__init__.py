@@ -16,7 +16,6 @@ from gate.core.flags.model import (
     FLAGD,
     FLIPT,
     GO_FEATURE_FLAG,
-    OPENFEATURE_MANIFEST,
     Baseline,
     FlagFile,
     FlagFileError,
@@ -27,12 +26,12 @@ from gate.core.flags.model import (
 from gate.core.flags.shape import FLAG_SUFFIXES, decode
 from gate.core.globs import matches_any
 from gate.core.manifests import MAX_FILE_BYTES
+from gate.core.models import FlagFormat
 
 __all__ = [
     "FLAGD",
     "FLIPT",
     "GO_FEATURE_FLAG",
-    "OPENFEATURE_MANIFEST",
     "Baseline",
     "FlagFile",
     "FlagFileError",
@@ -56,12 +55,10 @@ def is_flag_file(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return path.lower().endswith(FLAG_SUFFIXES) and matches_any(path, patterns)
 
 
-def detect(documents: list[Any]) -> str | None:
+def detect(documents: list[Any]) -> FlagFormat | None:
     """The format the documents' shape matches, or None."""
     if not documents:
         return None
-    if len(documents) == 1 and openfeature.looks_like(documents[0]):
-        return OPENFEATURE_MANIFEST
     if len(documents) == 1 and flagd.looks_like(documents[0]):
         return FLAGD
     if all(flipt.looks_like(d) for d in documents):
@@ -78,10 +75,10 @@ def read_flag_file(path: str, raw: bytes) -> FlagFile:
         )
     documents, lines = decode(path, raw)
     if not documents:
-        return FlagFile(path=path, format="empty")  # an empty file defines no flags
+        return FlagFile(path=path, format=None)  # an empty file defines no flags
+    if len(documents) == 1 and openfeature.looks_like(documents[0]):
+        return openfeature.read(path)  # before flagd, whose shape it shares
     found = detect(documents)
-    if found == OPENFEATURE_MANIFEST:
-        return openfeature.read(path)
     if found == FLAGD:
         return flagd.read(path, documents[0], lines)
     if found == FLIPT:

@@ -21,11 +21,11 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-FLAGD = "flagd"
-FLIPT = "flipt"
-GO_FEATURE_FLAG = "go-feature-flag"
-# The OpenFeature CLI's flag manifest: the input of its code generator, not a runtime configuration.
-OPENFEATURE_MANIFEST = "openfeature-manifest"
+from gate.core.models import FlagFormat
+
+FLAGD = FlagFormat.FLAGD
+FLIPT = FlagFormat.FLIPT
+GO_FEATURE_FLAG = FlagFormat.GO_FEATURE_FLAG
 
 BASELINE_NAMES = ("off", "disabled", "control", "none")
 
@@ -83,7 +83,7 @@ class Rollout:
 @dataclass(frozen=True, slots=True)
 class FlagState:
     key: str  # unique within the file (Flipt: "namespace/key" outside the default namespace)
-    format: str
+    format: FlagFormat
     line: int | None
     enabled: bool
     variants: Mapping[str, Any]  # name -> value; values are None where the format has none (Flipt)
@@ -156,10 +156,12 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class FlagFile:
     path: str
-    format: str
+    format: FlagFormat | None  # None: an empty file, or one no flag provider reads
     flags: Mapping[str, FlagState] = field(default_factory=dict)
+    # False for a file that configures nothing at run time (the OpenFeature CLI's manifest): gate
+    # recognises it and does not judge it.
+    runtime: bool = True
 
     @property
     def judged(self) -> bool:
-        """Whether the file configures flags at run time (an OpenFeature manifest does not)."""
-        return self.format != OPENFEATURE_MANIFEST
+        return self.runtime

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gate.core.flags.model import OPENFEATURE_MANIFEST, FlagFile
+from gate.core.flags.model import FlagFile
 
 # What only a runtime flag file has: a manifest with any of these is not a manifest.
 _RUNTIME_KEYS = {"variants", "state", "defaultVariant", "targeting"}
@@ -31,4 +31,4 @@ def looks_like(data: Any) -> bool:
 
 
 def read(path: str) -> FlagFile:
-    return FlagFile(path=path, format=OPENFEATURE_MANIFEST)
+    return FlagFile(path=path, format=None, runtime=False)
