@@ -457,7 +457,7 @@ def test_goff_older_format_scheduled_step_raising_the_percentage() -> None:
                   "      - {date: 2026-12-01T10:30:00Z, percentage: 20}\n")
     (change,) = activations(None, read_flag_file("f.yaml", head.encode()))
     assert (change.change, change.at.isoformat() if change.at else None) == ("rollout-raised", "2026-12-01T10:30:00+00:00")
-    assert change.detail == "'true' 0% \u2192 20% at percentage"
+    assert change.detail == "'true' 0% \u2192 20% at default rule"
 
 
 def test_goff_older_format_in_toml_and_json() -> None:
@@ -465,3 +465,56 @@ def test_goff_older_format_in_toml_and_json() -> None:
     json_text = '{"beta": {"rule": "key eq \\"b\\"", "percentage": 100, "true": true, "false": false, "default": false}}'
     assert changes(None, toml, "flags/f.toml") == [("beta", "enabled")]
     assert changes(json_text.replace('\\"b\\"', '\\"a\\"'), json_text, "flags/f.json") == [("beta", "rollout-raised")]
+
+
+def test_a_new_fractional_bucketing_key_is_no_activation() -> None:
+    """It reshuffles who lands in each bucket; the shares, and so the exposure, stay the same."""
+    split = "targeting: {{fractional: [{key}['on', 10], ['off', 90]]}}"
+    before = flagd(targeting=split.format(key="{var: session}, "))
+    after = flagd(targeting=split.format(key=""))
+    assert changes(before, after) == []
+    behind_a_condition = "targeting: {{if: [{{in: ['@{d}', {{var: email}}]}}, {{fractional: [['on', 10], ['off', 90]]}}, 'off']}}"
+    assert changes(flagd(targeting=behind_a_condition.format(d="a.io")), flagd(targeting=behind_a_condition.format(d=""))) == [
+        ("beta", "rollout-raised")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(legacy("  rule: key eq \"a\"\n  percentage: 100"),
+                     goff("targeting: [{name: rule1, query: 'key eq \"a\"', percentage: {yes_var: 100, no_var: 0}}]\n"
+                          "  defaultRule: {variation: no_var}").replace("yes_var", "true").replace("no_var", "false"),
+                     [], id="older-format-migrated-with-its-rule"),
+        pytest.param(legacy("  percentage: 30"),
+                     goff("defaultRule: {percentage: {yes_var: 30, no_var: 70}}").replace("yes_var", "true")
+                     .replace("no_var", "false"), [], id="older-format-migrated-without-a-rule"),
+        pytest.param(goff("targeting: [{name: a, query: 'team pr', variation: yes_var}]\n  defaultRule: {variation: no_var}"),
+                     goff("targeting: [{name: b, query: 'team pr', variation: yes_var}]\n  defaultRule: {variation: no_var}"),
+                     [], id="rule-renamed"),
+        pytest.param(goff("targeting: [{name: a, query: 'team pr', percentage: {yes_var: 10, no_var: 90}}]\n"
+                          "  defaultRule: {variation: no_var}"),
+                     goff("targeting: [{name: b, query: 'team pr', percentage: {yes_var: 40, no_var: 60}}]\n"
+                          "  defaultRule: {variation: no_var}"),
+                     [("beta", "rollout-raised")], id="rule-renamed-and-raised"),
+    ],
+)
+def test_a_rule_is_followed_by_its_condition(before: str, after: str, expected: list[tuple[str, str]]) -> None:
+    assert changes(before, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(legacy("  percentage: 10", true="green", default="grey").replace("false: false", "false: red"),
+                     "beta:\n  variations: {green_var: green, red_var: red, default_var: grey}\n"
+                     "  defaultRule: {percentage: {green_var: 10, red_var: 90}}\n",
+                     [], id="older-format-migrated-with-renamed-variations"),
+        pytest.param(variants("'off': 0, 'on': 1", "on"), variants("'off': 0, 'enabled': 1", "enabled"), [],
+                     id="default-variant-renamed"),
+        pytest.param(variants("'off': 0, 'on': 1", "off"), variants("'off': 0, 'on': 1, 'max': 1", "max"),
+                     [("f", "default-changed")], id="default-to-another-name-of-a-value-not-served-before"),
+    ],
+)
+def test_a_renamed_variant_keeps_what_it_served(before: str, after: str, expected: list[tuple[str, str]]) -> None:
+    assert changes(before, after) == expected

@@ -19,7 +19,7 @@ only when the change adds or edits them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +30,7 @@ ENABLED = ActivationKind.ENABLED
 ROLLOUT_RAISED = ActivationKind.ROLLOUT_RAISED
 DEFAULT_CHANGED = ActivationKind.DEFAULT_CHANGED
 
+_ABSENT = object()
 _SWITCH = {FLAGD: "state DISABLED \u2192 ENABLED", FLIPT: "enabled: false \u2192 true"}
 _GOFF_SWITCH = "disable: true \u2192 false"
 
@@ -85,7 +86,7 @@ def compare(
         exposure = _exposure(after, baseline)
         return (ENABLED, _SWITCH.get(after.format, _GOFF_SWITCH)) if exposure else None
     if after.enabled and after.default is not None and not after.is_baseline(after.default, baseline):
-        if after.default != before.default:
+        if after.default != before.default and not _same_value(before, before.default, after, after.default):
             old = repr(before.default) if before.default is not None else "none"
             return DEFAULT_CHANGED, f"default variant {old} \u2192 {after.default!r}"
         if after.value_changed(before, after.default):
@@ -99,13 +100,17 @@ def compare(
 
 def _raised(before: FlagState, after: FlagState, baseline: Baseline) -> str | None:
     earlier = {r.where: r for r in before.rollouts} if before.live else {}
+    # A rule renamed or moved still reaches the users its condition selects.
+    by_condition = {r.who: r for r in reversed(before.rollouts) if r.who} if before.live else {}
     for rollout in after.rollouts:
         old_rollout = earlier.get(rollout.where)
+        if old_rollout is None and rollout.who:
+            old_rollout = by_condition.get(rollout.who)
         regrouped = old_rollout is not None and old_rollout.who != rollout.who
         shares_before = old_rollout.shares if old_rollout is not None and not regrouped else {}
         for variant, share in rollout.shares.items():
             revalued = after.value_changed(before, variant)
-            old = 0.0 if revalued else shares_before.get(variant, 0.0)
+            old = 0.0 if revalued else _old_share(before, after, variant, shares_before)
             if share <= old + 1e-9 or not after.is_treatment(variant, baseline):
                 continue
             # A variant the old state served everyone as its default is not new to them, unless
@@ -119,6 +124,23 @@ def _raised(before: FlagState, after: FlagState, baseline: Baseline) -> str | No
                 detail += " (its condition changed, so it reaches other users)"
             return detail
     return None
+
+
+def _same_value(before: FlagState, old: str | None, after: FlagState, new: str) -> bool:
+    """Whether two variants, of the flag before and after, serve the same known value (a rename)."""
+    if old is None or not (before.valued and after.valued):
+        return False
+    return old in before.variants and new in after.variants and bool(before.variants[old] == after.variants[new])
+
+
+def _old_share(before: FlagState, after: FlagState, variant: str, shares_before: Mapping[str, float]) -> float:
+    """The share the variant had; a variant renamed (a new name, a value served before) keeps the
+    share of the old names that served that value."""
+    if variant in before.variants or not (before.valued and after.valued) or variant not in after.variants:
+        return shares_before.get(variant, 0.0)
+    value = after.variants[variant]
+    renamed = (share for name, share in shares_before.items() if before.variants.get(name, _ABSENT) == value)
+    return sum(renamed)
 
 
 def _exposure(state: FlagState, baseline: Baseline) -> str | None:

@@ -95,9 +95,8 @@ def _walk(
         return  # a variable or computed value: it names no variant gate can see
     operator, args = next(iter(node.items()))
     if operator in _FRACTIONAL and isinstance(args, list):
-        # Anything but the buckets (the bucketing key) decides who lands in which bucket.
-        keys = tuple(_text(a, evaluators) for a in args if not _is_bucket(a))
-        rollouts.append(Rollout(f"{where}.{operator}", _fractional_shares(args), who=_who(conditions + keys)))
+        # The bucketing key only reshuffles who lands in which bucket: the shares stay what they are.
+        rollouts.append(Rollout(f"{where}.{operator}", _fractional_shares(args), who=_who(conditions)))
     elif operator == "if" and isinstance(args, list):
         seen = list(conditions)
         for index, arg in enumerate(args):
@@ -105,10 +104,6 @@ def _walk(
                 _walk(arg, f"{where}.if[{index}]", tuple(seen), rollouts, evaluators)
             else:
                 seen.append(_text(arg, evaluators))
-
-
-def _is_bucket(arg: Any) -> bool:
-    return isinstance(arg, list) and bool(arg) and isinstance(arg[0], str)
 
 
 def _text(condition: Any, evaluators: Mapping[str, Any]) -> str:

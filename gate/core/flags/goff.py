@@ -236,7 +236,8 @@ def _legacy_state(key: str, raw: Mapping[str, Any], line: int | None, share: flo
         variants=values,
         # Users the rule leaves out get `default`; without a rule there is no one left out.
         default="default" if query else None,
-        rollouts=(Rollout("percentage", {"true": share, "false": 100.0 - share}, who=query),),
+        # Named as GO Feature Flag's converter places them: the rule's split, or the default rule's.
+        rollouts=(Rollout("rule" if query else "default rule", {"true": share, "false": 100.0 - share}, who=query),),
         baseline=_legacy_baseline(values),
     )
 
