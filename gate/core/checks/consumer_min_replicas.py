@@ -17,7 +17,9 @@ What is read: the resources in every changed `.yaml`/`.yml` file:
 That sibling lookup is the only place this check reads files the change did not touch, and it is
 bounded: only the folders of Deployments about to be reported, at most 50 files each, by name.
 Kustomize is out of scope: an autoscaler in another folder (a base or an overlay) or a patch that
-sets `replicas` is not seen, so such a Deployment is judged as written.
+sets `replicas` is not seen, so such a Deployment is judged as written. A Helm chart template that
+does not parse as YAML is an `invalid-file` notice, and its resources are not judged until rendered
+(`helm template`).
 
 A workload is critical when any of these holds (all configurable):
 
