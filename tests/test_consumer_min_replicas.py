@@ -247,3 +247,14 @@ def test_a_queue_scaled_object_idling_at_zero_is_an_error() -> None:
 )
 def test_idle_replica_count(text: str, lines: list[int]) -> None:
     assert [f.line for f in run({"deploy/so.yaml": text})] == lines
+
+
+def test_an_idle_count_the_change_leaves_as_it_was_is_pre_existing() -> None:
+    idle = scaled_object("2", "0")
+    other = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '%s'}\n"
+    context = make_context(head={"deploy/so.yaml": idle + other % "2"}, base={"deploy/so.yaml": idle + other % "1"})
+    (finding,) = [f for f in consumer_min_replicas.check(context, Options()) if isinstance(f, Finding)]
+    assert ("idleReplicaCount" in finding.message, finding.pre_existing) == (True, True)
+    edited = make_context(head={"deploy/so.yaml": idle}, base={"deploy/so.yaml": scaled_object("2", None)})
+    (finding,) = [f for f in consumer_min_replicas.check(edited, Options()) if isinstance(f, Finding)]
+    assert finding.pre_existing is False

@@ -96,8 +96,27 @@ class PullInfo:
     title: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class IssueComment:
+    id: int
+    author: str | None
+    author_type: str  # "Bot", "User", "Organization"
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitStatus:
+    context: str
+    state: str  # error, failure, pending, success
+    creator: str | None
+    target_url: str | None
+    description: str | None
+    created_at: datetime | None
+
+
 class GitHub:
-    """One repository's slice of the REST API, with the calls gate makes."""
+    """One repository's slice of the REST API, with the calls gate makes; answers come back as typed
+    records, and an answer of another shape is a `GitHubError` naming the endpoint."""
 
     def __init__(
         self,
@@ -247,7 +266,7 @@ class GitHub:
         ]
         return min(times) if times else None
 
-    def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
+    def find_comment(self, number: int, marker: str) -> IssueComment | None:
         """The sticky comment: the first one carrying the marker that a bot wrote.
 
         Only a bot's: the workflow token comments as github-actions[bot], and anyone can post the
@@ -261,9 +280,10 @@ class GitHub:
                 continue
             if marker not in str(comment.get("body") or ""):
                 continue
-            if not isinstance(comment.get("id"), int):
+            comment_id = comment.get("id")
+            if not isinstance(comment_id, int) or isinstance(comment_id, bool):
                 raise malformed("GET", path)
-            return comment
+            return IssueComment(id=comment_id, author=_login(user), author_type="Bot", body=str(comment["body"]))
         return None
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
@@ -272,8 +292,19 @@ class GitHub:
     def update_comment(self, comment_id: int, body: str) -> dict[str, Any]:
         return self._object("PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body})
 
-    def statuses(self, sha: str) -> list[dict[str, Any]]:
-        return list(self.paginate(self._repo(f"/commits/{sha}/statuses")))
+    def statuses(self, sha: str) -> list[CommitStatus]:
+        """The commit's statuses, newest first, as GitHub lists them."""
+        return [
+            CommitStatus(
+                context=str(item.get("context") or ""),
+                state=str(item.get("state") or ""),
+                creator=_login(item.get("creator")),
+                target_url=_optional_text(item.get("target_url")),
+                description=_optional_text(item.get("description")),
+                created_at=api_time(item.get("created_at")),
+            )
+            for item in self.paginate(self._repo(f"/commits/{sha}/statuses"))
+        ]
 
     def create_status(self, sha: str, *, state: str, context: str, description: str) -> None:
         body = {"state": state, "context": context, "description": description[:140]}

@@ -106,6 +106,12 @@ class _PolicyBase(BaseModel):
         return version
     services: tuple[str, ...] = Field(("services/*",), description="Globs of the folders that are services.")
     ignore: tuple[str, ...] = Field((), description="Globs of paths gate never reads or judges.")
+    pre_existing: Severity = Field(
+        Severity.NOTICE,
+        description="The severity of findings about objects the change leaves as they were (a Canary, an "
+        "alert rule, an autoscaler, a Deployment): notice or warning reports them without blocking, error "
+        "makes the change fix them too.",
+    )
     override: OverridePolicy = Field(default_factory=OverridePolicy)
 
 
@@ -152,6 +158,10 @@ class Policy:
     @property
     def override(self) -> OverridePolicy:
         return self.model.override
+
+    @property
+    def pre_existing(self) -> Severity:
+        return self.model.pre_existing
 
     def block(self, rule_id: str) -> CheckOptions:
         block: CheckOptions = getattr(self.model.checks, rule_id.replace("-", "_"))  # type: ignore[attr-defined]

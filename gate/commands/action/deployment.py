@@ -63,8 +63,8 @@ def _already_sent(github: GitHub, sha: str, notes: Notes) -> bool:
         return False
     # Statuses come newest first; the latest of the context decides.
     for status in statuses:
-        if status.get("context") == NOTICE_STATUS_CONTEXT:
-            return status.get("state") == "success"
+        if status.context == NOTICE_STATUS_CONTEXT:
+            return status.state == "success"
     return False
 
 

@@ -71,7 +71,7 @@ def comment(github: GitHub, settings: ActionSettings, number: int, judgement: Ju
     try:
         existing = github.find_comment(number, comment.MARKER)
         if existing is not None:
-            github.update_comment(int(existing["id"]), body)
+            github.update_comment(existing.id, body)
             say(f"gate: updated the report comment on pull request #{number}")
         else:
             github.create_comment(number, body)

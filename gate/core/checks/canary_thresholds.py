@@ -62,6 +62,7 @@ the rendered output (`helm template`) to have them judged.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -119,7 +120,10 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         # The policy model accepted the string; an unreadable bound must not silently pass everything.
         raise ValueError(f"checks.canary-thresholds.max_interval: {options.max_interval!r} is not a Go duration")
     for canary in context.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,)):
-        yield from judge_canary(canary, options, max_interval)
+        # A Canary the change leaves as it was keeps its old problems: pre-existing, not this change's.
+        old = context.unchanged(canary)
+        for finding in judge_canary(canary, options, max_interval):
+            yield dataclasses.replace(finding, pre_existing=True) if old else finding
 
 
 @dataclass(frozen=True, slots=True)

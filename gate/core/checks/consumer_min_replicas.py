@@ -47,6 +47,8 @@ when the scaler reads the wrong queue or cannot reach it. That is the silent que
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,7 +58,7 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, EntryKind, Finding, Severity
+from gate.core.models import Context, EntryKind, FileStatus, Finding, Severity, Side
 
 ID = "consumer-min-replicas"
 ORDER = 50
@@ -128,14 +130,18 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
         if reasons:
             minimum = _minimum(hpa, "minReplicas", HPA_DEFAULT_MIN)
-            yield from _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            findings = _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            yield from _marked(findings, _scaler_unchanged(context, hpa, target))
     for scaled in scaled_objects:
         target = _target(scaled, deployments)
         reasons = _critical_reasons(scaled, target, options) + _queue_trigger_reasons(scaled, options)
         if reasons:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
-            yield from _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
-            yield from _judge_idle(scaled, minimum, reasons, options)
+            findings = itertools.chain(
+                _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options),
+                _judge_idle(scaled, minimum, reasons, options),
+            )
+            yield from _marked(findings, _scaler_unchanged(context, scaled, target))
     autoscalers = hpas + scaled_objects
     siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
     for deployment in deployments:
@@ -149,7 +155,35 @@ def check(context: Context, options: Options) -> Iterator[Result]:
             continue  # passes as written: no need to read its folder
         if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
             continue  # an unchanged autoscaler beside it decides the count
-        yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        findings = _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        old = context.unchanged(deployment) and not _lost_autoscaler(context, deployment)
+        yield from _marked(findings, old)
+
+
+def _marked(findings: Iterator[Finding], pre_existing: bool) -> Iterator[Finding]:
+    """Findings about an object the change left as it was are pre-existing."""
+    for finding in findings:
+        yield dataclasses.replace(finding, pre_existing=True) if pre_existing else finding
+
+
+def _scaler_unchanged(context: Context, scaler: Document, target: Document | None) -> bool:
+    """An autoscaler is left as it was when it and the workload it scales (when the change holds
+    it: a new `critical` label there makes the autoscaler critical) are both unchanged."""
+    return context.unchanged(scaler) and (target is None or context.unchanged(target))
+
+
+def _lost_autoscaler(context: Context, deployment: Document) -> bool:
+    """Whether the change removed an autoscaler that scaled the Deployment: then its `replicas`
+    decide again, and a too-low count is this change's doing."""
+    for changed in context.changed(suffixes=YAML_SUFFIXES, at_head=False):
+        if changed.status is FileStatus.ADDED:
+            continue
+        before = context.manifest(changed.old_path or changed.path, Side.BASE)
+        scalers = [*before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS),
+                   *before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)]
+        if any(_target(scaler, [deployment]) is not None for scaler in scalers):
+            return True
+    return False
 
 
 class _SiblingAutoscalers:
