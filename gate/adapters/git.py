@@ -97,25 +97,26 @@ class Git:
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
-        branch = self._default_branch()
-        if branch is not None:
-            merge_base = self._try("merge-base", branch, head)
-            if merge_base and merge_base != head:
-                return merge_base
+        merge_base = self.default_merge_base(head)
+        if merge_base and merge_base != head:
+            return merge_base
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
+
+    def default_merge_base(self, head: str) -> str | None:
+        """The merge-base of `head` with the default branch (`head` itself when it is on it); None
+        without a default branch or a common history."""
+        branch = self._default_branch()
+        return self.merge_base(branch, head) if branch is not None else None
 
     def merge_base_with_default(self, head: str, remote: str | None = None) -> str | None:
         """The merge-base of head with the default branch (`remote`'s first, when named): the base a
         pull request from head is judged against. None when there is no default branch, or head is on it."""
-        branch = None
-        if remote:
-            remote_head = f"refs/remotes/{remote}/HEAD"
-            branch = remote_head if self._try("rev-parse", "--verify", "--quiet", remote_head) else None
-        branch = branch or self._default_branch()
-        if branch is None:
-            return None
-        merge_base = self._try("merge-base", branch, head)
+        remote_head = f"refs/remotes/{remote}/HEAD" if remote else None
+        if remote_head and self._try("rev-parse", "--verify", "--quiet", remote_head):
+            merge_base = self.merge_base(remote_head, head)
+        else:
+            merge_base = self.default_merge_base(head)
         return merge_base if merge_base and merge_base != head else None
 
     def snapshot_index(self) -> str:
