@@ -26,7 +26,7 @@ class PublishOutcome:
 
 def prepare_message(judgement: Judgement, *, topic_arn: str | None, event: str = "push") -> SnsMessage:
     """The SNS message for the judged change (raises NoticeError when it cannot be made valid)."""
-    notice = build_notice(judgement.verdict, judgement.context, event=event)
+    notice = build_notice(judgement.verdict, judgement.context, event=event, policy=judgement.policy.notice)
     return compose(notice, document(judgement.verdict, judgement.context), topic_arn=topic_arn)
 
 
@@ -44,7 +44,7 @@ def publish_deployment_notice(
         message = prepare_message(judgement, topic_arn=topic_arn, event=event)
     except NoticeError as exc:
         # The notice itself cannot be sent; still show everything gate knows.
-        notice = build_notice(judgement.verdict, judgement.context, event=event)
+        notice = build_notice(judgement.verdict, judgement.context, event=event, policy=judgement.policy.notice)
         return PublishOutcome(False, None, f"the deployment notice cannot be sent: {exc}", render_text(notice))
     settings = sns.SnsSettings(topic_arn=topic_arn, region=region, endpoint_url=endpoint_url)
     try:
