@@ -169,10 +169,11 @@ def apply_edit(documents: list[Any], edit: FlagEdit) -> list[Any]:
         last = keys[-1]
         if isinstance(target, MutableMapping):
             target[last] = assignment.value
-        elif isinstance(target, MutableSequence) and isinstance(last, int):
+            continue
+        if isinstance(target, MutableSequence) and isinstance(last, int):
             target[last] = assignment.value
-        else:
-            raise EditError(f"cannot set {'.'.join(map(str, keys))} in {posixpath.basename(edit.path)}")
+            continue
+        raise EditError(f"cannot set {'.'.join(map(str, keys))} in {posixpath.basename(edit.path)}")
     return edited
 
 
