@@ -50,10 +50,11 @@ def publish_deployment_notice(
     try:
         message_id = sns.publish(message, settings)
     except GateError as exc:
-        return PublishOutcome(False, None, _one_line(str(exc)), message.text)
+        return PublishOutcome(False, None, _one_line(str(exc)), message.full_text or message.text)
     except Exception as exc:
-        return PublishOutcome(False, None, _one_line(sns.describe_error(exc, settings).args[0]), message.text)
-    return PublishOutcome(True, message_id, None, message.text)
+        rendered = message.full_text or message.text
+        return PublishOutcome(False, None, _one_line(sns.describe_error(exc, settings).args[0]), rendered)
+    return PublishOutcome(True, message_id, None, message.full_text or message.text)
 
 
 def _one_line(text: str) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from helpers import MONDAY_11
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from notice_cases import COMMIT, command_lines, context_with, deployment, passing, rollback_lines
 
 from gate.commands.action.notes import Notes
@@ -208,3 +210,29 @@ def test_the_unsent_notice_cannot_close_its_fence_in_the_job_summary() -> None:
     inside = summary[opening.end():summary.index("\n" + fence + "\n", opening.end())]
     assert "# Injected heading" in inside
     assert summary.count("\n" + fence + "\n") == 1
+
+
+# -- any value at all ------------------------------------------------------------------------------
+
+HOSTILE_ALPHABET = st.sampled_from(list("ab-.z09/ ;|&$`'\"\\()<>@!*?#~{}[]\n\t\r\x1b\u202e\u2028é"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    namespace=st.text(HOSTILE_ALPHABET, min_size=1, max_size=12),
+    name=st.text(HOSTILE_ALPHABET, min_size=1, max_size=12),
+    path=st.text(HOSTILE_ALPHABET, min_size=1, max_size=16).map(lambda p: f"svc/{p}.yaml"),
+    change=st.sampled_from(["image", "replicas", "added", "deleted"]),
+)
+def test_whatever_the_values_the_section_holds_only_the_commands_gate_meant(
+    namespace: str, name: str, path: str, change: str
+) -> None:
+    _, base, head = next(c for c in _changes(name, namespace, path) if c[0] == change)
+    notice = build_notice(passing(), context_with(head, base))
+    text = render_text(notice)
+    meant = notice.rollback.commands
+    assert command_lines(text) == [c.line for c in meant]
+    for command in meant:
+        assert shlex.split(command.line) == list(command.argv)
+    assert_section_shape(text)
+    assert_chat_is_inert(notice)

@@ -76,4 +76,9 @@ def dry_run_text(message: SnsMessage, topic_arn: str | None) -> str:
         "--- envelope ---",
         json.dumps(envelope, indent=2, ensure_ascii=False),
     ]
+    if message.full_text:
+        sections += [
+            "--- the whole notice (too large for one SNS message: the messages above leave steps out) ---",
+            message.full_text.rstrip("\n"),
+        ]
     return "\n".join(sections) + "\n"

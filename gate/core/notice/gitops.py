@@ -213,6 +213,7 @@ def pause_steps(gitops: GitOps, reconcilers: list[Reconciler], diff: ObjectDiff)
                 "command", f"{reconciler.described} ({reconciler.found_in}) applies these files and would put the "
                 "change back at its next reconcile: pause it first",
                 command("flux", "suspend", "kustomization", reconciler.name, "-n", reconciler.namespace),
+                essential=True,
             )
         elif reconciler.found_in == POLICY or reconciler.automated is not None:
             patch = json.dumps({"spec": {"syncPolicy": {"automated": None}}}, separators=(",", ":"))
@@ -222,11 +223,12 @@ def pause_steps(gitops: GitOps, reconcilers: list[Reconciler], diff: ObjectDiff)
                 + ": turn its automated sync off first",
                 command("kubectl", "-n", reconciler.namespace, "patch", "application.argoproj.io", reconciler.name,
                         "--type", "merge", "-p", patch),
+                essential=True,
             )
         else:
             yield RollbackStep(
                 "note", f"{reconciler.described} ({reconciler.found_in}) syncs these files by hand: the commands below "
-                "last until someone syncs it."
+                "last until someone syncs it.", essential=True,
             )
     missing = gitops.present - {r.controller for r in reconcilers}
     for controller in sorted(missing):
@@ -237,6 +239,7 @@ def pause_steps(gitops: GitOps, reconcilers: list[Reconciler], diff: ObjectDiff)
                 "applies these files: the commands below last only until it reconciles. Find it, and suspend it "
                 "(flux suspend kustomization NAME -n NAMESPACE) before you run them:",
                 command("flux", "get", "kustomizations", "--all-namespaces"),
+                essential=True,
             )
         else:
             yield RollbackStep(
@@ -244,6 +247,7 @@ def pause_steps(gitops: GitOps, reconcilers: list[Reconciler], diff: ObjectDiff)
                 "syncs these files: the commands below last only until it syncs again. Find it, and turn its "
                 "automated sync off before you run them:",
                 command("kubectl", "get", "applications.argoproj.io", "--all-namespaces"),
+                essential=True,
             )
 
 
@@ -253,6 +257,7 @@ def resume_steps(reconcilers: list[Reconciler]) -> Iterator[RollbackStep]:
             yield RollbackStep(
                 "command", f"Once the revert (A) has landed, resume {reconciler.described}:",
                 command("flux", "resume", "kustomization", reconciler.name, "-n", reconciler.namespace),
+                essential=True,
             )
         elif reconciler.automated is not None and set(reconciler.automated) <= _AUTOMATED_KEYS and all(
             isinstance(v, bool) for v in reconciler.automated.values()
@@ -264,9 +269,10 @@ def resume_steps(reconcilers: list[Reconciler]) -> Iterator[RollbackStep]:
                 f"Once the revert (A) has landed, turn the automated sync of {reconciler.described} back on:",
                 command("kubectl", "-n", reconciler.namespace, "patch", "application.argoproj.io", reconciler.name,
                         "--type", "merge", "-p", patch),
+                essential=True,
             )
         elif reconciler.controller == ARGOCD and (reconciler.reverts_hand_edits or reconciler.automated is not None):
             yield RollbackStep(
                 "note", f"Once the revert (A) has landed, turn the automated sync of {reconciler.described} back on "
-                "as it was."
+                "as it was.", essential=True,
             )

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gate.core.manifests import YAML_SUFFIXES, Document, ManifestFile, load_manifest
-from gate.core.models import ChangedFile, Context, Tree
+from gate.core.manifests import YAML_SUFFIXES, Document, ManifestFile
+from gate.core.models import ChangedFile, Context
 
 WORKLOAD_GROUPS = ("apps", "extensions")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")  # `kubectl rollout undo` knows these
@@ -210,14 +210,14 @@ class Kustomization:
         return any(key in ("namePrefix", "nameSuffix") for key in self.transforms)
 
 
-def kustomization_in(tree: Tree, folder: str) -> Kustomization | None:
-    """The kustomization in `folder` on that side, if any (a parent's overlay is out of reach)."""
+def kustomization_in(context: Context, side: str, folder: str) -> Kustomization | None:
+    """The kustomization in `folder` on that side, if any (a parent's overlay is out of reach).
+    Read through the context, so each file is read and parsed once whatever asks for it."""
     for file_name in KUSTOMIZATION_FILES:
         path = posixpath.join(folder, file_name) if folder else file_name
-        content = tree.read(path)
-        if content is None:
+        parsed = context.manifest(path, side=side)
+        if parsed.missing:
             continue
-        parsed = load_manifest(path, content)
         namespace: str | None = None
         transforms: list[str] = []
         if not parsed.ok:

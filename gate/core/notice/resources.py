@@ -179,7 +179,7 @@ def _reapply(path: str, context: Context) -> Command:
     manifest = context.manifest(path, side="base")
     if any(not document.is_resource for document in manifest.documents):
         raise Refused("it holds documents that are not Kubernetes objects")
-    kustomization = kustomization_in(context.base_tree, folder_of(path))
+    kustomization = kustomization_in(context, "base", folder_of(path))
     if kustomization is not None and kustomization.transforms:
         raise Refused(
             f"{kustomization.path} transforms it ({', '.join(kustomization.transforms[:4])}), so the file alone "
@@ -333,7 +333,7 @@ def _unknown(change: ObjectChange, why: str) -> Iterator[RollbackStep]:
 
 def _where(change: ObjectChange, context: Context, path: str, then: str) -> tuple[Scope, RollbackStep | None]:
     """The object's namespace at head, or the step that says why gate gives no command."""
-    kustomization = kustomization_in(context.head_tree, folder_of(path))
+    kustomization = kustomization_in(context, "head", folder_of(path))
     try:
         _target(change)
     except Refused as why:
