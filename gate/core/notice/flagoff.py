@@ -178,13 +178,10 @@ def apply_edit(documents: list[Any], edit: FlagEdit) -> list[Any]:
 
 
 def _within(edit: FlagEdit, assignment: Assignment) -> str:
-    """Where an extra assignment goes, from the flag: `rollouts[0].threshold`."""
+    """Where an extra assignment goes, from the flag: `rollouts.0.threshold`."""
     flag = edit.assignments[0].pointer[:-1]
     parts = assignment.pointer[len(flag):-1]
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the flag"
+    return ".".join(str(part) for part in parts) or "the flag"
 
 
 # -- the step in the notice ------------------------------------------------------------------------
@@ -209,7 +206,7 @@ def flag_off_step(activation: Activation, context: Context) -> RollbackStep:
     also = "".join(f", and {written(a, edit.syntax)} in {_within(edit, a)}" for a in edit.also)
     return RollbackStep(
         "edit",
-        f"{what}: an edit to the file, not a command. In that flag, set the line below{also}, then commit and push "
-        "it (or change it where your flag provider reads it)",
+        f"{what}: turned off by an edit to its file, not a command. In that flag, set the following{also}, then "
+        "commit and push it (or make the edit where your flag provider reads the file)",
         edit=edit,
     )

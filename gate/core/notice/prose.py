@@ -33,7 +33,7 @@ def lines(text: str) -> list[str]:
 
 def chat(text: str) -> str:
     """Text for chat markdown that cannot open or close a code span or form a tag or mention."""
-    return one_line(text).translate(_CHAT_MARKUP)
+    return one_line(text).replace("->", "\u2192").translate(_CHAT_MARKUP)
 
 
 def chat_block(text: str) -> str:

@@ -157,14 +157,15 @@ def render_chatbot(notice: Notice) -> dict[str, Any]:
         "id": event_id(notice),
         "content": {
             "textType": "client-markdown",
-            "title": chat_commit(title(notice)),
+            "title": title(notice, subject=chat_commit),
             "description": render_markdown(notice),
             "nextSteps": next_steps(notice),
             "keywords": keywords,
         },
         "metadata": {
             "threadId": thread_id(notice),
-            "summary": chat_commit(subject_line(notice)),
+            # Not the SNS subject: folding to ASCII would turn the look-alikes back into `@` and `<`.
+            "summary": cut(title(notice, subject=chat_commit), 200, "")[0].split("\n")[0],
             "eventType": "deployment",
             "relatedResources": [notice.commit.sha] + ([notice.pull_request] if notice.pull_request else []),
             "additionalContext": {
