@@ -18,13 +18,9 @@ from notice_cases import (
 )
 
 from gate.core.models import PullRequest
-from gate.core.notice import (
-    build_notice,
-    render_chatbot,
-    render_json,
-    render_text,
-    thread_id,
-)
+from gate.core.notice.ids import thread_id
+from gate.core.notice.model import build_notice
+from gate.core.notice.render import render_chatbot, render_json, render_text
 
 # -- the rest of the content ----------------------------------------------------------------------
 

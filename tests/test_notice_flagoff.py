@@ -15,7 +15,9 @@ from notice_cases import edit_lines
 from gate.core.engine import evaluate
 from gate.core.flags.shape import decode
 from gate.core.models import Activation, Outcome, Verdict
-from gate.core.notice import apply_edit, build_notice, flag_off_edit, render_text
+from gate.core.notice.flagoff import apply_edit, flag_off_edit
+from gate.core.notice.model import build_notice
+from gate.core.notice.render import render_text
 from gate.core.policy import default_policy
 
 FLAGD_JSON = '{"flags": {"new-checkout": {"state": "%s", "variants": {"on": true, "off": false}, "defaultVariant": "on"}}}'

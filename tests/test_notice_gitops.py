@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from notice_cases import context_with, deployment, passing
 
-from gate.core.notice import build_notice, render_text
+from gate.core.notice.model import build_notice
+from gate.core.notice.render import render_text
 from gate.core.policy import parse_policy
 
 CHANGE = ({"services/api/deploy.yaml": deployment()}, {"services/api/deploy.yaml": deployment(replicas=4)})

@@ -24,7 +24,9 @@ from notice_cases import (
 )
 
 from gate.core.models import Commit
-from gate.core.notice import build_notice, render_chatbot, render_json, render_text, revert_steps
+from gate.core.notice.model import build_notice
+from gate.core.notice.render import render_chatbot, render_json, render_text
+from gate.core.notice.revert import revert_steps
 from gate.core.notice.steps import NOW, REVERT
 
 REAPPLY = f"git show {BASE}:svc/deploy.yaml | kubectl apply -f -"

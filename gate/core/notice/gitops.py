@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.core.globs import matches_any
 from gate.core.manifests import YAML_SUFFIXES, Document
-from gate.core.models import Context
+from gate.core.models import Context, Side
 from gate.core.notice.shell import command
 from gate.core.notice.steps import RollbackStep
 
@@ -110,12 +110,12 @@ def find_gitops(context: Context, declared: tuple[Reconciler, ...] = (), detect:
     return found
 
 
-def _candidate_files(context: Context) -> Iterator[tuple[str, str]]:
+def _candidate_files(context: Context) -> Iterator[tuple[str, Side]]:
     for changed in context.files:
         if changed.exists_at_head and changed.path.lower().endswith(YAML_SUFFIXES):
-            yield changed.path, "head"
+            yield changed.path, Side.HEAD
         elif (changed.old_path or changed.path).lower().endswith(YAML_SUFFIXES):
-            yield changed.old_path or changed.path, "base"
+            yield changed.old_path or changed.path, Side.BASE
     budget = MAX_WELL_KNOWN_FILES
     for root in WELL_KNOWN_FOLDERS:
         for path in _yaml_files(context, root, depth=2):
@@ -123,7 +123,7 @@ def _candidate_files(context: Context) -> Iterator[tuple[str, str]]:
                 return
             budget -= 1
             if context.file(path) is None:
-                yield path, "head"
+                yield path, Side.HEAD
 
 
 def _yaml_files(context: Context, folder: str, depth: int) -> Iterator[str]:

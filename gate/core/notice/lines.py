@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gate.core.models import Activation, Finding
+from gate.core.models import Activation, Finding, Outcome
 from gate.core.notice.canary import CanaryChange
 from gate.core.notice.model import Notice
 
 
 def title(notice: Notice, subject: Callable[[str], str] = str) -> str:
     """`Deployed owner/name@sha [FAIL]: subject`; `subject` renders the commit's own text (for chat)."""
-    tag = "" if notice.outcome == "pass" else f" [{notice.outcome.upper()}]"
+    tag = "" if notice.outcome is Outcome.PASS else f" [{notice.outcome.value.upper()}]"
     return f"Deployed {notice.repository}@{notice.commit.short}{tag}: {subject(notice.commit.subject)}"
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from gate.core.models import Activation, Commit, Context, Finding, Override, Service, Verdict
+from gate.core.models import Activation, Commit, Context, Finding, Outcome, Override, Service, Verdict
 from gate.core.notice.canary import CanaryChange, canary_changes
 from gate.core.notice.gitops import DEFAULT_NAMESPACE, POLICY, GitOps, Reconciler, find_gitops
 from gate.core.notice.rollback import Rollback, build_rollback
@@ -26,7 +26,7 @@ class Notice:
     commit: Commit
     base: str
     now: datetime  # when gate judged the change (the golden window is judged at this time)
-    outcome: str
+    outcome: Outcome
     pull_request: str | None
     services: tuple[Service, ...]
     activations: tuple[Activation, ...]
@@ -62,7 +62,7 @@ def build_notice(
         commit=commit,
         base=context.base,
         now=context.now,
-        outcome=verdict.outcome.value,
+        outcome=verdict.outcome,
         pull_request=_pull_request_link(context),
         services=context.services,
         activations=verdict.activations,

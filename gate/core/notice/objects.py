@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gate.core.manifests import YAML_SUFFIXES, Document, ManifestFile
-from gate.core.models import ChangedFile, Context
+from gate.core.models import ChangedFile, Context, Side
 
 WORKLOAD_GROUPS = ("apps", "extensions")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")  # `kubectl rollout undo` knows these
@@ -98,7 +98,7 @@ class Unreadable:
     """A changed YAML file gate could not read on one side: nothing in it can be undone per object."""
 
     path: str
-    side: str
+    side: Side
     reason: str
 
 
@@ -149,11 +149,11 @@ def object_diff(context: Context) -> ObjectDiff:
 
 def _sides(
     changed: ChangedFile, before: dict[Key, Placed], after: dict[Key, Placed]
-) -> Iterator[tuple[str, str, dict[Key, Placed]]]:
+) -> Iterator[tuple[Side, str, dict[Key, Placed]]]:
     if changed.status.value != "added":
-        yield "base", changed.old_path or changed.path, before
+        yield Side.BASE, changed.old_path or changed.path, before
     if changed.exists_at_head:
-        yield "head", changed.path, after
+        yield Side.HEAD, changed.path, after
 
 
 def _objects(manifest: ManifestFile) -> Iterator[Document]:
@@ -210,7 +210,7 @@ class Kustomization:
         return any(key in ("namePrefix", "nameSuffix") for key in self.transforms)
 
 
-def kustomization_in(context: Context, side: str, folder: str) -> Kustomization | None:
+def kustomization_in(context: Context, side: Side, folder: str) -> Kustomization | None:
     """The kustomization in `folder` on that side, if any (a parent's overlay is out of reach).
     Read through the context, so each file is read and parsed once whatever asks for it."""
     for file_name in KUSTOMIZATION_FILES:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gate.core.models import utc_iso
 from gate.core.notice.ids import event_id, thread_id
 from gate.core.notice.lines import activation_line, canary_lines, finding_line, override_lines, services_line, title
 from gate.core.notice.message import cut, sanitize_subject
 from gate.core.notice.model import Notice
 from gate.core.notice.prose import chat, chat_commit, chat_commit_block, fence_for, lines, one_line
 from gate.core.notice.rollback import Alternative, RollbackStep
+from gate.core.times import utc_iso
 
 # Chat is read on a phone: the commit message there is a preview; email and JSON carry all of it.
 CHAT_BODY_CHARS = 1500
@@ -46,7 +46,7 @@ def render_text(notice: Notice) -> str:
     out += [
         f"Event:        {one_line(notice.event)}",
         f"Judged at:    {utc_iso(notice.now)} (the verdict, and the golden window, are as of this time)",
-        f"Verdict:      {notice.outcome} (gate judged {notice.base[:12]}..{commit.short})",
+        f"Verdict:      {notice.outcome.value} (gate judged {notice.base[:12]}..{commit.short})",
         f"Services:     {one_line(services_line(notice))}",
     ]
     if notice.blocking:
@@ -92,7 +92,7 @@ def _step_text(step: RollbackStep) -> list[str]:
     return out
 
 
-def render_markdown(notice: Notice) -> str:
+def render_chat_markdown(notice: Notice) -> str:
     """The chat description: the same facts, compact; the rollback is in the next steps."""
     commit = notice.commit
     out = [
@@ -102,7 +102,7 @@ def render_markdown(notice: Notice) -> str:
     if notice.pull_request:
         out.append(f"*Pull request* {chat(notice.pull_request)}")
     out += [
-        f"*Verdict* {notice.outcome}, judged at {utc_iso(notice.now)}",
+        f"*Verdict* {notice.outcome.value}, judged at {utc_iso(notice.now)}",
         f"*Services* {chat(services_line(notice))}",
     ]
     if notice.blocking:
@@ -150,7 +150,7 @@ def _step_chat(alternative: Alternative, step: RollbackStep) -> str:
 
 def render_chatbot(notice: Notice) -> dict[str, Any]:
     """The AWS Chatbot (Amazon Q Developer in chat) custom notification."""
-    keywords = [chat(notice.repository), notice.outcome, *(chat(s.name) for s in notice.services)]
+    keywords = [chat(notice.repository), notice.outcome.value, *(chat(s.name) for s in notice.services)]
     return {
         "version": "1.0",
         "source": "custom",
@@ -158,7 +158,7 @@ def render_chatbot(notice: Notice) -> dict[str, Any]:
         "content": {
             "textType": "client-markdown",
             "title": title(notice, subject=chat_commit),
-            "description": render_markdown(notice),
+            "description": render_chat_markdown(notice),
             "nextSteps": next_steps(notice),
             "keywords": keywords,
         },
@@ -172,7 +172,7 @@ def render_chatbot(notice: Notice) -> dict[str, Any]:
                 "repository": notice.repository,
                 "commit": notice.commit.sha,
                 "author": chat_commit(notice.author),
-                "verdict": notice.outcome,
+                "verdict": notice.outcome.value,
                 "judged_at": utc_iso(notice.now),
             },
         },

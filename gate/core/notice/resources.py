@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from gate.core.manifests import FLAGGER_GROUP, YAML_SUFFIXES, Document
-from gate.core.models import Context
+from gate.core.models import Context, Side
 from gate.core.notice import shell
 from gate.core.notice.objects import (
     ObjectChange,
@@ -176,10 +176,10 @@ def _reapply(path: str, context: Context) -> Command:
     """`git show BASE:path | kubectl [-n NS] apply -f -`, or Refused with the reason."""
     base = shell.sha(context.base)
     shell.repo_path(path)
-    manifest = context.manifest(path, side="base")
+    manifest = context.manifest(path, side=Side.BASE)
     if any(not document.is_resource for document in manifest.documents):
         raise Refused("it holds documents that are not Kubernetes objects")
-    kustomization = kustomization_in(context, "base", folder_of(path))
+    kustomization = kustomization_in(context, Side.BASE, folder_of(path))
     if kustomization is not None and kustomization.transforms:
         raise Refused(
             f"{kustomization.path} transforms it ({', '.join(kustomization.transforms[:4])}), so the file alone "
@@ -333,7 +333,7 @@ def _unknown(change: ObjectChange, why: str) -> Iterator[RollbackStep]:
 
 def _where(change: ObjectChange, context: Context, path: str, then: str) -> tuple[Scope, RollbackStep | None]:
     """The object's namespace at head, or the step that says why gate gives no command."""
-    kustomization = kustomization_in(context, "head", folder_of(path))
+    kustomization = kustomization_in(context, Side.HEAD, folder_of(path))
     try:
         _target(change)
     except Refused as why:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gate.core.manifests import FLAGGER_GROUP
-from gate.core.models import Commit, Context, Verdict
+from gate.core.models import Commit, Context, Side, Verdict
 from gate.core.notice.flagoff import flag_steps
 from gate.core.notice.gitops import GitOps, Reconciler, pause_steps, reconcilers_of, resume_steps
 from gate.core.notice.objects import ObjectDiff, folder_of, object_diff
@@ -63,9 +63,10 @@ def now_steps(
         yield step
     for unreadable in diff.unreadable:
         produced = True
+        when = "before" if unreadable.side is Side.BASE else "in"
         yield RollbackStep(
-            "manual", f"{unreadable.path}: gate could not read it ({'before' if unreadable.side == 'base' else 'in'} "
-            f"this commit: {unreadable.reason}), so it gives no command for its objects; the revert (A) undoes it."
+            "manual", f"{unreadable.path}: gate could not read it ({when} this commit: {unreadable.reason}), so it "
+            "gives no command for its objects; the revert (A) undoes it."
         )
     for path in diff.kustomizations:
         produced = True
