@@ -70,6 +70,8 @@ def commands(extra: dict[str, str], policy: str | None = None) -> list[list[str]
         pytest.param({"argocd/shop.yaml": ARGO_APP.format(sync=AUTOMATED)}, None, [ARGO_OFF, REAPPLY, ARGO_ON],
                      id="argocd-automated-self-heal"),
         pytest.param({"argocd/shop.yaml": ARGO_APP.format(sync="")}, None, [REAPPLY], id="argocd-manual-sync"),
+        pytest.param({"clusters/prod/apps.yaml": FLUX_SYNC.format(name='"apps\\n      rm -rf ~"', path="./services")},
+                     None, [FIND_FLUX, REAPPLY], id="flux-name-gate-would-not-put-in-a-command"),
         pytest.param({"deploy/elsewhere/apps.yaml": FLUX_SYNC.format(name="apps", path="./services")}, None,
                      [REAPPLY], id="outside-well-known-folders-not-read"),
         pytest.param({}, "version: 1\nnotice:\n  gitops:\n    reconcilers:\n"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from gate.core.globs import matches_any
 from gate.core.manifests import YAML_SUFFIXES, Document
 from gate.core.models import Context, Side
-from gate.core.notice.shell import command
+from gate.core.notice.shell import DNS_LABEL, DNS_SUBDOMAIN, command
 from gate.core.notice.steps import RollbackStep
 
 if TYPE_CHECKING:
@@ -138,11 +138,16 @@ def _yaml_files(context: Context, folder: str, depth: int) -> Iterator[str]:
 
 
 def _reconciler(document: Document, path: str) -> Reconciler | None:
+    """The reconciler a document declares; None when it declares none gate can name in a command."""
+    controller = FLUX if document.group in FLUX_GROUPS else ARGOCD
+    namespace = document.namespace or DEFAULT_NAMESPACE[controller]
+    if DNS_SUBDOMAIN.fullmatch(document.name) is None or DNS_LABEL.fullmatch(namespace) is None:
+        return None  # seen, so the notice still says a controller is there, with the command that lists them
     if document.group == FLUX_KUSTOMIZE_GROUP and document.kind == "Kustomization":
         folder = _folder(document.spec.get("path"))
         if folder is None or document.spec.get("suspend") is True:
             return None
-        return Reconciler(FLUX, document.name, document.namespace or DEFAULT_NAMESPACE[FLUX], (folder,), path)
+        return Reconciler(FLUX, document.name, namespace, (folder,), path)
     if document.group == ARGO_GROUP and document.kind == "Application":
         sources = [document.spec.get("source")]
         listed = document.spec.get("sources")
@@ -157,7 +162,7 @@ def _reconciler(document: Document, path: str) -> Reconciler | None:
         policy = document.spec.get("syncPolicy")
         automated = policy.get("automated") if isinstance(policy, Mapping) else None
         return Reconciler(
-            ARGOCD, document.name, document.namespace or DEFAULT_NAMESPACE[ARGOCD], folders, path,
+            ARGOCD, document.name, namespace, folders, path,
             automated=_plain(automated) if isinstance(automated, Mapping) else None,
         )
     return None
