@@ -97,13 +97,17 @@ class Git:
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
-        branch = self._default_branch()
-        if branch is not None:
-            merge_base = self._try("merge-base", branch, head)
-            if merge_base and merge_base != head:
-                return merge_base
+        merge_base = self.default_merge_base(head)
+        if merge_base and merge_base != head:
+            return merge_base
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
+
+    def default_merge_base(self, head: str) -> str | None:
+        """The merge-base of `head` with the default branch (`head` itself when it is on it); None
+        without a default branch or a common history."""
+        branch = self._default_branch()
+        return self.merge_base(branch, head) if branch is not None else None
 
     def merge_base(self, base: str, head: str) -> str | None:
         """The best common ancestor of two commits, None when they have none (or one is missing)."""

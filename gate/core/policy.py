@@ -281,8 +281,10 @@ def schema_json(registry: Mapping[str, CheckSpec] | None = None) -> str:
 
 
 def _describe(error: Any, data: Any) -> str:
-    location = ".".join(str(part) for part in error["loc"])
-    line = _line_of(data, error["loc"])
+    # A union's tag (`<holidays>`: which kind of freeze pydantic tried) is no key of the file.
+    loc = tuple(part for part in error["loc"] if not _is_tag(part))
+    location = ".".join(str(part) for part in loc)
+    line = _line_of(data, loc)
     where = f"{location} (line {line})" if line else location
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown key{_known_keys(error['loc'])}"
@@ -293,7 +295,16 @@ def _describe(error: Any, data: Any) -> str:
     return f"{where}: {error['msg']}"
 
 
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and part.startswith("<") and part.endswith(">")
+
+
 def _known_keys(loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and _is_tag(loc[-2]):
+        from gate.core.checks.golden_window import FREEZE_KINDS
+
+        model = FREEZE_KINDS.get(loc[-2])
+        return f" (known: {', '.join(model.model_fields)})" if model is not None else ""
     if len(loc) == 1:
         known = list(policy_model().model_fields)
     elif loc[0] == "checks" and len(loc) == 2:

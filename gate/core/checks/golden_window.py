@@ -34,10 +34,22 @@ edits, and the start (`initial.date`) of a `progressiveRollout`, each judged on 
 scheduled time already past takes effect when the change lands.
 
 **The window** is `start` to `end` on the wall clock of `timezone` (IANA, correct across daylight
-saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. `freezes` are
-periods (`start`, `end`, `reason`) when nothing activates; a date-time without an offset is read in
-the policy's timezone, even when the other end of the freeze has one. The default is 10:00 to
-13:00 UTC, Monday to Friday, no freezes.
+saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. The default is
+10:00 to 13:00 UTC, Monday to Friday, no freezes. `freezes` are times when nothing activates, each
+written once, of three kinds:
+
+- a period, `{start, end, reason}`: a date-time without an offset is read in the policy's
+  timezone, even when the other end of the freeze has one;
+- public holidays, `{holidays: ES, subdivision: MD}`: every public holiday of a country (ISO 3166
+  code) and optionally one of its regions, from the `holidays` package, each a whole day on the
+  window's clock and named after the holiday (`reason` is optional and shown before the name;
+  `language` chooses the names' language, by default the country's own);
+- a recurring freeze, `{rrule, duration, reason}`: an RFC 5545 recurrence rule on the window's
+  wall clock (so correct across daylight saving time), starting at local midnight unless the rule
+  sets BYHOUR/BYMINUTE or has a DTSTART line, each occurrence lasting an ISO 8601 duration.
+
+A finding names the freeze (or the holiday) that closes the window, and the next opening skips
+every freeze. `gate window` lists the coming openings and freezes, or writes them as a calendar.
 
 Every activation is listed in the report (`activations`, with `in_window`); each one outside the
 window is an error that names the flag, how it activates, when, why that time is outside, and
@@ -52,6 +64,8 @@ checks:
     days: [monday, tuesday, wednesday, thursday, friday]
     freezes:
       - {start: "2026-12-21T00:00:00Z", end: "2027-01-04T00:00:00Z", reason: year-end freeze}
+      - {holidays: ES, subdivision: MD}
+      - {rrule: "FREQ=WEEKLY;BYDAY=FR;BYHOUR=15", duration: PT9H, reason: Friday afternoons}
 ```
 """
 
@@ -59,16 +73,35 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, tzinfo
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
 from gate.core.flags.diff import FlagChange, activations
+from gate.core.freezes import (
+    HolidayFreezes,
+    RecurringFreeze,
+    check_country,
+    check_language,
+    check_subdivision,
+    parse_duration,
+    parse_recurrence,
+)
 from gate.core.manifests import YAML_SUFFIXES
 from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
 from gate.core.times import utc_iso
-from gate.core.window import Freeze, Window, load_zone, make_window, parse_hhmm, parse_weekday
+from gate.core.window import (
+    LOOKAHEAD_TEXT,
+    Freeze,
+    FreezeSource,
+    Window,
+    load_zone,
+    make_window,
+    parse_hhmm,
+    parse_weekday,
+)
 
 ID = "golden-window"
 ORDER = 30
@@ -76,7 +109,7 @@ ORDER = 30
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-class FreezeOption(BaseModel):
+class PeriodFreezeOption(BaseModel):
     """A period when no flag may activate, whatever the clock says."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -86,12 +119,103 @@ class FreezeOption(BaseModel):
     reason: str = Field(min_length=1, description="Why; shown in the finding.")
 
 
+class HolidayFreezeOption(BaseModel):
+    """Every public holiday of a country (or one of its regions), each a whole day on the window's clock."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    holidays: str = Field(description="The country, as an ISO 3166-1 alpha-2 code (e.g. ES, US, DE).")
+    subdivision: str | None = Field(None, description="A region of the country, as the holidays package names it "
+                                    "(e.g. MD for Madrid, CA for California).")
+    language: str | None = Field(None, description="The language of the holidays' names (default: the country's "
+                                 "own, e.g. es for ES).")
+    reason: str | None = Field(None, min_length=1, description="Why; shown before the holiday's name.")
+
+    @field_validator("holidays")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return check_country(value)
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("holidays")
+        if value is None or country is None:
+            return value  # no region, or the country itself is invalid and reported
+        return check_subdivision(country, value)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("holidays")
+        if value is None or country is None:
+            return value
+        return check_language(country, value)
+
+
+class RuleFreezeOption(BaseModel):
+    """A freeze that recurs by an RFC 5545 rule on the window's wall clock, each time for a duration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rrule: str = Field(description="An RFC 5545 recurrence rule, e.g. FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20; it "
+                       "starts at local midnight unless it sets BYHOUR/BYMINUTE or has a DTSTART line.")
+    duration: str = Field(description="How long each occurrence lasts, ISO 8601 (e.g. P15D, PT9H).")
+    reason: str = Field(min_length=1, description="Why; shown in the finding.")
+
+    @field_validator("rrule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        parse_recurrence(value)
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
+FREEZE_SHAPES = "{start, end, reason}, {holidays, subdivision, reason} or {rrule, duration, reason}"
+# Each kind's tag, as pydantic puts it in error locations; the policy's messages leave tags out.
+FREEZE_KINDS: dict[str, type[BaseModel]] = {
+    "<period>": PeriodFreezeOption, "<holidays>": HolidayFreezeOption, "<rrule>": RuleFreezeOption,
+}
+
+
+def _freeze_kind(value: object) -> str | None:
+    if isinstance(value, BaseModel):
+        return next((tag for tag, model in FREEZE_KINDS.items() if isinstance(value, model)), None)
+    if not isinstance(value, dict):
+        return None
+    kinds = [tag for tag, key in (("<holidays>", "holidays"), ("<rrule>", "rrule")) if key in value]
+    if len(kinds) > 1 or (kinds and {"start", "end"} & value.keys()):
+        return None  # a mix of kinds: the error says what a freeze is
+    return kinds[0] if kinds else "<period>"
+
+
+FreezeOption = Annotated[
+    Annotated[PeriodFreezeOption, Tag("<period>")]
+    | Annotated[HolidayFreezeOption, Tag("<holidays>")]
+    | Annotated[RuleFreezeOption, Tag("<rrule>")],
+    Discriminator(
+        _freeze_kind,
+        custom_error_type="freeze_shape",
+        custom_error_message=f"a freeze is one of {FREEZE_SHAPES}",
+    ),
+]
+
+
 class Options(CheckOptions):
     start: str = Field("10:00", description="When the window opens each day, HH:MM on the timezone's clock.")
     end: str = Field("13:00", description="When the window closes (exclusive), HH:MM.")
     timezone: str = Field("UTC", description="IANA timezone of start and end, e.g. UTC or Europe/Madrid.")
     days: tuple[str, ...] = Field(WEEKDAYS, description="Weekdays the window opens, e.g. [monday, friday].")
-    freezes: tuple[FreezeOption, ...] = Field((), description="Periods when nothing activates.")
+    freezes: tuple[FreezeOption, ...] = Field(
+        (),
+        description="When nothing activates: periods {start, end, reason}, public holidays {holidays: ES, "
+        "subdivision: MD} or recurring rules {rrule, duration, reason}.",
+    )
     flag_files: tuple[str, ...] = Field(
         ("**/flags/**", "**/features.yml", "**/features.yaml"),
         description="Globs of flag files (only .json, .yaml, .yml and .toml files are read).",
@@ -124,6 +248,8 @@ class Options(CheckOptions):
             return value  # the timezone itself is invalid, and reported
         zone = load_zone(timezone)
         for index, freeze in enumerate(value):
+            if not isinstance(freeze, PeriodFreezeOption):
+                continue
             # A start without an offset and an end with one (or the reverse) are compared on the
             # policy's clock, as the window reads them; compared raw they cannot be compared at all.
             try:
@@ -144,8 +270,17 @@ class Options(CheckOptions):
 
     def window(self) -> Window:
         zone = load_zone(self.timezone)
-        freezes = [Freeze(start=_aware(f.start, zone), end=_aware(f.end, zone), reason=f.reason) for f in self.freezes]
-        return make_window(self.start, self.end, self.timezone, self.days, freezes)
+        return make_window(self.start, self.end, self.timezone, self.days, [_source(f, zone) for f in self.freezes])
+
+
+def _source(freeze: PeriodFreezeOption | HolidayFreezeOption | RuleFreezeOption, zone: tzinfo) -> FreezeSource:
+    """The window's freeze source for one policy entry (holidays and rules are generated lazily)."""
+    if isinstance(freeze, HolidayFreezeOption):
+        return HolidayFreezes(freeze.holidays, freeze.subdivision, zone, freeze.reason, freeze.language)
+    if isinstance(freeze, RuleFreezeOption):
+        rule, duration = parse_recurrence(freeze.rrule, zone), parse_duration(freeze.duration)
+        return RecurringFreeze(rule, duration, zone, freeze.reason)
+    return Freeze(start=_aware(freeze.start, zone), end=_aware(freeze.end, zone), reason=freeze.reason)
 
 
 def _aware(moment: datetime, zone: tzinfo) -> datetime:
@@ -240,8 +375,8 @@ def _judge(change: FlagChange, path: str, now: datetime, window: Window) -> Iter
 def _next(window: Window, opening: datetime | None) -> str:
     if opening is None:
         return (
-            "The window does not open again as far as gate looks (400 days past the last freeze, at most "
-            "3 years); check the policy's days and freezes."
+            f"The window does not open again as far as gate looks ({LOOKAHEAD_TEXT}); check the policy's days "
+            "and freezes."
         )
     text = f"The next window opens {utc_iso(opening)}"
     if not window.is_utc:
