@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("action", help="the container's entrypoint: reads the GitHub Actions environment")
 
+    hook = commands.add_parser(
+        "hook", help="the pre-commit hook: judge the pushed change (or the staged one) as CI will"
+    )
+    hook.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
+    hook.add_argument(
+        "--policy", metavar="FILE", type=Path, help="policy file (default: .github/gate.yaml, else the built-in one)"
+    )
+    hook.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    hook.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    hook.add_argument("--now", metavar="TIME", help=argparse.SUPPRESS)
+
     window = commands.add_parser("window", help="list the coming golden windows and freezes (text, JSON, iCalendar)")
     window.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
     window.add_argument(
