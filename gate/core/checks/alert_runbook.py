@@ -20,7 +20,8 @@ Where the link points into this repository, the file (or folder) must exist at h
 
 `#anchors` and `?queries` are ignored. Links to other sites are not fetched: gate judges the change,
 not the network. A link with a template (`{{ $labels.runbook }}`) is resolved only when Prometheus
-fires, so gate accepts it as written.
+fires, so gate accepts it as written. A Helm chart template that does not parse as YAML is an
+`invalid-file` notice, and its rules are not judged until rendered (`helm template`).
 """
 
 from __future__ import annotations

@@ -7,23 +7,39 @@ out what the change turns on, and blocks an activation that would take effect ou
 **Flag files** are the changed files matching `flag_files` (by default any file under a `flags/`
 folder, and Flipt's `features.yml`/`features.yaml`) that end in `.json`, `.yaml`, `.yml` or
 `.toml`. The format is recognised by the file's shape: OpenFeature flagd (JSON or YAML), Flipt
-(versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML). YAML is read as YAML 1.2, as the Go
-tools read it: `on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and
-only the flag files the change touches, whatever the case of their extension. A flag file gate cannot
-parse or recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is
-a flag file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be
-plain YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves
-the repository or loops).
+(versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML; its current format and the older one
+of `true`/`false`/`default`/`percentage`/`rule`). YAML is read as YAML 1.2, as the Go tools read it:
+`on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and only the flag files
+the change touches, whatever the case of their extension. A flag file gate cannot parse or
+recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is a flag
+file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be plain
+YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves the
+repository or loops). An OpenFeature CLI flag manifest (`flags` with `flagType` and `defaultValue`)
+is the input of a code generator, not a configuration any flag provider reads: gate says so in a
+notice and does not judge it.
 
-**Activations**, one per flag and moment (the strongest):
+**The baseline** is what a flag serves when it exposes nothing new: `false` for a flag whose
+variants are all booleans; for any other flag, a variant whose name matches `baseline_variants`
+(`off`, `disabled`, `control`, `none`; case-insensitive, globs allowed) or whose value is the zero
+value of its type (`0`, `""`, `false`, `null`, `{}`, `[]`). In GO Feature Flag's older format the
+baseline is the `false` value. Serving the baseline, or turning toward it, is never an activation.
+
+**Activations**, one per flag and moment (the strongest), each only when the flag then serves
+something beyond its baseline to someone (its default variant, a targeting rule, a percentage or
+fractional split, a scheduled step):
 
 - `enabled`: a flag goes from off to on (flagd `state: DISABLED` -> `ENABLED`, Flipt `enabled:
-  false` -> `true`, GO Feature Flag `disable: true` -> `false`), or a new flag arrives on and serving
-  something beyond its baseline;
-- `default-changed`: the default variant changes (for a boolean flag, only a change to `true`);
-- `rollout-raised`: a percentage split gives more traffic to a non-default variant (or the `true`
-  side of a boolean flag): flagd `fractional`, Flipt rule `distributions` and `threshold` rollouts,
-  GO Feature Flag `percentage`; or a rule starts serving such a variant.
+  false` -> `true`, GO Feature Flag `disable: true` -> `false`), or a new flag arrives on: a new
+  flagd flag with `defaultVariant: off` serves its baseline and activates nothing, the same flag
+  with `defaultVariant: on` activates;
+- `default-changed`: the default variant changes to one beyond the baseline, or the value of the
+  default variant changes to one beyond it;
+- `rollout-raised`: a split or a rule gives more traffic to a variant beyond the baseline that the
+  default does not already serve: flagd `if` results and `fractional` splits, Flipt rule
+  `distributions` and `threshold`/`segment` rollouts, GO Feature Flag `targeting` and `percentage`;
+  a variant whose value changed counts as new, and so does a variant behind an edited condition
+  (flagd `if` conditions and shared `$evaluators`, a GO Feature Flag `query` or older-format `rule`):
+  gate cannot tell whether the new condition reaches more users.
 
 Turning a flag off, lowering a share, reformatting, reordering and metadata edits are not
 activations.
@@ -78,8 +94,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from gate.core.checks.base import CheckOptions, Result
-from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
+from gate.core.flags import Baseline, FlagFile, FlagFileError, is_flag_file, read_flag_file
 from gate.core.flags.diff import FlagChange, activations
+from gate.core.flags.model import BASELINE_NAMES
 from gate.core.freezes import (
     HolidayFreezes,
     RecurringFreeze,
@@ -220,6 +237,10 @@ class Options(CheckOptions):
         ("**/flags/**", "**/features.yml", "**/features.yaml"),
         description="Globs of flag files (only .json, .yaml, .yml and .toml files are read).",
     )
+    baseline_variants: tuple[str, ...] = Field(
+        BASELINE_NAMES,
+        description="Variant names (case-insensitive globs) that serve a non-boolean flag's baseline: nothing new.",
+    )
 
     @field_validator("start", "end")
     @classmethod
@@ -290,6 +311,7 @@ def _aware(moment: datetime, zone: tzinfo) -> datetime:
 
 def check(context: Context, options: Options) -> Iterator[Result]:
     window = options.window()
+    baseline = Baseline(names=options.baseline_variants)
     # The files the engine itself parses as YAML (and reports when it cannot); asked of the engine's
     # own filter, so that this check neither repeats nor misses what the engine says.
     engine_yaml = {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)}
@@ -299,7 +321,10 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         head = yield from _read_head(context, changed.path, changed.path in engine_yaml)
         if head is None:
             continue
-        for change in activations(_base(context, changed), head):
+        if not head.judged:
+            yield _manifest(changed.path)
+            continue
+        for change in activations(_base(context, changed), head, baseline):
             yield from _judge(change, changed.path, context.now, window)
 
 
@@ -421,6 +446,19 @@ def _template(path: str, line: int | None) -> Finding:
         "and blocks",
         remedy="commit the flag file as the flag tool reads it (render it, e.g. with helm template, and "
         "commit the output), or narrow `checks.golden-window.flag_files` if this is not a flag file",
+    )
+
+
+def _manifest(path: str) -> Finding:
+    return Finding(
+        rule=ID,
+        severity=Severity.NOTICE,
+        path=path,
+        line=None,
+        message="an OpenFeature CLI flag manifest (flagType, defaultValue): the input of code generation, not a "
+        "configuration a flag provider reads at run time, so it turns nothing on and gate does not judge it",
+        remedy="nothing to do; gate judges the flag files your provider reads (flagd, Flipt, GO Feature Flag) "
+        "when they change",
     )
 
 
