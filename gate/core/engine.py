@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from gate.core.checks import REGISTRY
 from gate.core.checks.base import Result
@@ -35,12 +35,17 @@ def evaluate(
     policy: Policy,
     override: Override | None = None,
     preliminary: tuple[Finding, ...] | list[Finding] = (),
+    rules: Collection[str] | None = None,
 ) -> Verdict:
-    """The whole judgement of a change: reading, every enabled check, then the override."""
+    """The whole judgement of a change: reading, every enabled check, then the override.
+
+    `rules` narrows the checks run to those ids (the golden-window status needs that check alone);
+    None runs every enabled check.
+    """
     findings: list[Finding] = [*preliminary, *read_changed_yaml(context)]
     activations: list[Activation] = []
     for rule_id, spec in REGISTRY.items():
-        if not policy.enabled(rule_id):
+        if not policy.enabled(rule_id) or (rules is not None and rule_id not in rules):
             continue
         options = policy.options(rule_id)
         produced = _run_isolated(rule_id, functools.partial(spec.run, context, options))
@@ -48,6 +53,10 @@ def evaluate(
         for item in produced:
             if isinstance(item, Activation):
                 activations.append(item)
+            elif item.pre_existing:
+                # Judge what the change introduces: a problem the change did not bring is reported at
+                # the policy's chosen severity, so a team can adopt gate without fixing history first.
+                findings.append(dataclasses.replace(item, severity=policy.pre_existing))
             else:
                 findings.append(_apply_level(item, level) if item.rule == rule_id else item)
     return judge(findings, activations, override, policy)

@@ -52,7 +52,7 @@ def annotation(finding: Finding) -> str:
         message = f"waived by an accepted override: {message}"
     if finding.remedy:
         message += f"\n\nFix: {finding.remedy}"
-    title = f"{finding.rule} (waived)" if finding.waived else finding.rule
+    title = finding.rule + (" (waived)" if finding.waived else "") + (" (pre-existing)" if finding.pre_existing else "")
     properties: dict[str, str | int | None] = {
         "file": finding.path or None,
         # A line means nothing without a file, so it goes with the file only.
