@@ -110,14 +110,15 @@ def main(argv: Sequence[str]) -> int:
         f"check on, against the floor\n(one git diff-tree, one git cat-file --batch over the changed files, "
         f"PyYAML's C loader over them, same interpreter);\n"
         + (f"against: the gate in {args.against}, run alternately (rows marked `(against)`)\n" if args.against else "")
-        + f"policy: {args.policy or 'the bundled default'}; whole processes, median of {args.runs} alternating runs "
-        "after a warm-up; peak = max RSS (wait4)\n"
+        + f"policy: {args.policy or 'the bundled default'}; whole processes, median of {args.runs} rounds after a "
+        "warm-up, each round running every size and program in turn; peak = max RSS (wait4)\n"
     )
     print(f"{'':>14}{'gate check':-^33} {'floor':-^33}")
     print(f"{'N':>6} {'repo s':>7}" + f"{'wall s':>9}{'(min)':>8}{'cpu s':>8}{'MiB':>8} " * 2
           + f"{'gate/floor':>11}{'(cpu)':>7}")
-    for size in args.n:
-        gate, floor, other = measure.compare(repos[size], args.runs, _extra(args), args.against)
+    comparisons = measure.compare([repos[size] for size in args.n], args.runs, _extra(args), args.against)
+    for size, comparison in zip(args.n, comparisons, strict=True):
+        gate, floor, other = comparison.gate, comparison.floor, comparison.other
         entry = results["sizes"][size]
         entry.update(_entry("gate", gate, floor))
         entry.update(_entry("floor", floor, floor))

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -159,26 +160,41 @@ def expect_floor(repo: Repo, sample: Sample) -> None:
         raise SystemExit(f"bench: the floor did not read the change: {sample.stdout!r} {sample.stderr!r}")
 
 
+@dataclass
+class Comparison:
+    """The runs at one repository size: gate check, the floor and, with `--against`, the other gate."""
+
+    gate: Series
+    floor: Series
+    other: Series | None
+
+
 def compare(
-    repo: Repo, runs: int, extra: Sequence[str] = (), against: Path | None = None
-) -> tuple[Series, Series, Series | None]:
-    """`runs` alternating runs each of gate check, the floor and, with `against`, the copy of gate in
-    that folder, after one unmeasured warm-up of each. Returns (gate, floor, the other gate)."""
-    contenders: list[tuple[Series, Callable[[], Sample], Callable[[Sample], None]]] = [
-        (Series(), lambda: run_child(gate_argv(repo, extra)), lambda sample: expect_judged(repo, sample)),
-        (Series(), lambda: run_child(floor_argv(repo)), lambda sample: expect_floor(repo, sample)),
-    ]
-    if against is not None:
-        contenders.append(
-            (Series(), lambda: run_child(gate_argv(repo, extra), against), lambda sample: expect_judged(repo, sample))
-        )
+    repos: Sequence[Repo], runs: int, extra: Sequence[str] = (), against: Path | None = None
+) -> list[Comparison]:
+    """`runs` rounds; each runs, for every repository in turn, gate check, the floor and (with
+    `against`) the copy of gate in that folder, after one unmeasured warm-up of each. Interleaving
+    the sizes as well means a busy spell slows every size alike, not the one measured then."""
+    comparisons: list[Comparison] = []
+    contenders: list[tuple[Series, Callable[[], Sample], Callable[[Sample], None]]] = []
+    for repo in repos:
+        comparison = Comparison(Series(), Series(), Series() if against is not None else None)
+        comparisons.append(comparison)
+        contenders += [
+            (comparison.gate, partial(run_child, gate_argv(repo, extra)), partial(expect_judged, repo)),
+            (comparison.floor, partial(run_child, floor_argv(repo)), partial(expect_floor, repo)),
+        ]
+        if comparison.other is not None:
+            contenders.append(
+                (comparison.other, partial(run_child, gate_argv(repo, extra), against), partial(expect_judged, repo))
+            )
     for _series, start, check in contenders:
         check(start())
     for _ in range(runs):
         for series, start, check in contenders:
             series.samples.append(sample := start())
             check(sample)
-    return contenders[0][0], contenders[1][0], contenders[2][0] if against is not None else None
+    return comparisons
 
 
 def interpreter_start(runs: int) -> Series:
