@@ -126,6 +126,32 @@ class Verdict:
         return sum(1 for f in self.findings if f.severity is severity)
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated bundles; judging them would stall CI
+
+
+class Truncated(bytes):
+    """The first bytes of a file too large to read whole; `size` is the whole file's size.
+
+    A tree hands this out instead of reading a huge file into memory. It is longer than
+    `MAX_FILE_BYTES`, so every reader that bounds what it parses refuses it, naming the real size.
+    """
+
+    size: int
+
+
+def size_of(content: bytes) -> int:
+    """The size of the file `content` came from (its real size when it was truncated)."""
+    return content.size if isinstance(content, Truncated) else len(content)
+
+
+def too_large(content: bytes) -> str | None:
+    """Why a file is too large to judge, or None."""
+    size = size_of(content)
+    if size <= MAX_FILE_BYTES:
+        return None
+    return f"too large to judge ({size / 1048576:.1f} MiB; gate reads files up to {MAX_FILE_BYTES // 1048576} MiB)"
+
+
 class Tree(Protocol):
     """Read-only access to one side of the change (a commit's tree, or the empty tree).
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gate.core.flags.model import FLAGD, FlagFile, FlagFileError, FlagState, Rollout
+from gate.core.flags.model import FLAGD, FlagFile, FlagFileError, FlagState, Rollout, percentage
 from gate.core.flags.shape import LineFinder, normal_key
 
 _FRACTIONAL = ("fractional", "fractionalEvaluation")
 _STATES = {"ENABLED": True, "DISABLED": False}
+# flagd's weights are relative integers; anything near this is no share of traffic anyone means.
+MAX_WEIGHT = 2**31 - 1
 
 
 def looks_like(data: Any) -> bool:
@@ -54,7 +56,7 @@ def _flag(key: str, flag: Any, line: int | None) -> FlagState:
     if not isinstance(flag, Mapping):
         raise FlagFileError(f"flag {key!r} is not a mapping", line)
     state = flag.get("state", "ENABLED")
-    if state not in _STATES:
+    if not isinstance(state, str) or state not in _STATES:
         raise FlagFileError(f"flag {key!r} has state {state!r}; flagd knows ENABLED and DISABLED", line)
     variants = flag.get("variants")
     if not isinstance(variants, Mapping) or not variants:
@@ -93,7 +95,7 @@ def _walk(node: Any, where: str, served: dict[str, float], splits: list[Rollout]
         return  # a variable or computed value: it names no variant gate can see
     operator, args = next(iter(node.items()))
     if operator in _FRACTIONAL and isinstance(args, list):
-        splits.append(Rollout(f"{where}.{operator}", _fractional_shares(args)))
+        splits.append(Rollout(f"{where}.{operator}", _fractional_shares(args, f"{where}.{operator}")))
     elif operator == "if" and isinstance(args, list):
         for index, arg in enumerate(args):
             is_result = index % 2 == 1 or index == len(args) - 1
@@ -101,12 +103,16 @@ def _walk(node: Any, where: str, served: dict[str, float], splits: list[Rollout]
                 _walk(arg, f"{where}.if[{index}]", served, splits)
 
 
-def _fractional_shares(args: list[Any]) -> dict[str, float]:
+def _fractional_shares(args: list[Any], where: str) -> dict[str, float]:
     buckets = [a for a in args if isinstance(a, list) and a and isinstance(a[0], str)]
     weights: dict[str, float | None] = {}
     for bucket in buckets:
         weight = bucket[1] if len(bucket) > 1 else 1  # flagd's default weight is 1
-        number = float(weight) if isinstance(weight, int | float) and not isinstance(weight, bool) else None
+        number = (
+            percentage(weight, f"the weight of {bucket[0]!r} at {where}", None, maximum=MAX_WEIGHT)
+            if isinstance(weight, int | float) and not isinstance(weight, bool)
+            else None
+        )
         earlier = weights.get(bucket[0], 0.0)
         weights[bucket[0]] = None if number is None or earlier is None else earlier + number
     total = sum(w for w in weights.values() if w is not None)

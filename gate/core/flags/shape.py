@@ -7,12 +7,11 @@ positions, so a small scan of the text finds a flag's line; a miss only costs th
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from typing import Any
 
 from gate.core.flags.model import FlagFileError
+from gate.core.jsonio import DataError, load_json, load_toml
 from gate.core.yamlio import YamlError, line_of, load_all
 
 JSON_SUFFIXES = (".json",)
@@ -70,25 +69,15 @@ def decode(path: str, raw: bytes) -> tuple[list[Any], LineFinder]:
     except UnicodeDecodeError:
         raise FlagFileError("not UTF-8 text") from None
     lowered = path.lower()
-    if lowered.endswith(JSON_SUFFIXES):
-        try:
-            return [json.loads(text)], LineFinder("json", text)
-        except json.JSONDecodeError as exc:
-            raise FlagFileError(f"not valid JSON: {exc.msg}", exc.lineno) from None
-        except RecursionError:
-            raise FlagFileError("not valid JSON: nesting too deep") from None
-    if lowered.endswith(TOML_SUFFIXES):
-        try:
-            return [tomllib.loads(text)], LineFinder("toml", text)
-        except tomllib.TOMLDecodeError as exc:
-            raise FlagFileError(f"not valid TOML: {exc}", _toml_line(str(exc))) from None
+    try:
+        if lowered.endswith(JSON_SUFFIXES):
+            return [load_json(text)], LineFinder("json", text)
+        if lowered.endswith(TOML_SUFFIXES):
+            return [load_toml(text)], LineFinder("toml", text)
+    except DataError as exc:
+        raise FlagFileError(exc.message, exc.line) from None
     try:
         documents = [d for d in load_all(text) if d is not None]
     except YamlError as exc:
         raise FlagFileError(f"not valid YAML: {exc.message}", exc.line) from None
     return documents, LineFinder("yaml")
-
-
-def _toml_line(message: str) -> int | None:
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else None
