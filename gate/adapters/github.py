@@ -7,7 +7,10 @@ exponentially; one request's retries stay within `retry_budget` seconds and all 
 stop once `session_budget` has passed, so a job never hangs on GitHub. Other refusals are
 explained in one line that names the permission the token lacks.
 
-The token lives only in the HTTP client's headers: it is in no repr, message or log line.
+The token lives only in the HTTP client's headers: it is in no repr, message or log line. Text
+the API sends back (error messages, titles, role names) has credentials redacted before it leaves
+this module. An answer is read up to `MAX_RESPONSE_BYTES` and within `request_deadline` seconds,
+so a misbehaving server can neither exhaust memory nor hold a job by dripping bytes.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
+from gate.core.redact import redact
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
 MAX_ATTEMPTS = 5
 MAX_SINGLE_WAIT = 60.0
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a page of 100 items is far smaller; more is not GitHub
 
 
 class GitHubError(ExternalError):
@@ -66,14 +71,59 @@ _PERMISSIONS: tuple[tuple[str, str, str], ...] = (
     ("GET", r"/commits/[^/]+/statuses$", "statuses: read"),
     ("POST", r"/statuses/[^/]+$", "statuses: write"),
     ("GET", r"/pulls/\d+(/files)?$", "pull-requests: read"),
+    ("GET", r"/actions/runs/\d+$", "actions: read"),
 )
 
 
 def permission_for(method: str, path: str) -> str | None:
     for verb, pattern, permission in _PERMISSIONS:
-        if verb == method and re.search(pattern, path):
+        if verb == method and re.search(pattern.replace("$", r"\Z"), path):
             return permission
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who gate's token acts as: the account whose comments and statuses are gate's own."""
+
+    login: str
+    id: int | None
+    kind: str  # "user": a personal or OAuth token; "app": the workflow's GITHUB_TOKEN
+
+    def wrote(self, user: object) -> bool:
+        """Whether `user` (an API `user`/`creator` object) is this identity."""
+        if not isinstance(user, dict) or not isinstance(user.get("login"), str):
+            return False
+        if user["login"].casefold() != self.login.casefold():
+            return False
+        return self.id is None or user.get("id") == self.id
+
+
+# The workflow's GITHUB_TOKEN (an installation token of the GitHub Actions app) writes comments and
+# statuses as this bot. GitHub answers GET /user with 403 for every installation token, so this is
+# what gate takes such a token to be (see `GitHub.identity`).
+ACTIONS_BOT = Identity(login="github-actions[bot]", id=41898282, kind="app")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitStatus:
+    context: str
+    state: str
+    description: str
+    target_url: str
+    creator: dict[str, Any] | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowRun:
+    id: int
+    attempt: int
+    path: str  # the workflow file, e.g. .github/workflows/gate.yml
+    head_sha: str
+    event: str
+    repository: str  # owner/name
+    started_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +135,8 @@ class PullInfo:
     base_ref: str
     url: str | None
     title: str | None
+    merged: bool = False
+    merge_commit_sha: str | None = None
 
 
 class GitHub:
@@ -97,6 +149,7 @@ class GitHub:
         repository: str,
         *,
         timeout: float = 15.0,
+        request_deadline: float = 60.0,
         retry_budget: float = 60.0,
         session_budget: float = 180.0,
         backoff: float = 1.0,
@@ -106,7 +159,10 @@ class GitHub:
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.repository = repository
+        self.request_deadline = request_deadline
         self.retry_budget = retry_budget
+        self._secrets = (token,) if token else ()
+        self._identity: Identity | None = None
         # Retries of all requests together stop after this long, so a run's API time stays bounded.
         self._session_deadline = time.monotonic() + session_budget
         self.backoff = backoff
@@ -149,6 +205,7 @@ class GitHub:
         path = self._repo(f"/pulls/{number}")
         data = self.get_object(path)
         try:
+            title = _optional_text(data.get("title"))
             return PullInfo(
                 number=number,
                 author=_login(data.get("user")),
@@ -156,7 +213,9 @@ class GitHub:
                 base_sha=_text(data["base"]["sha"]),
                 base_ref=str(data["base"].get("ref", "")),
                 url=_optional_text(data.get("html_url")),
-                title=_optional_text(data.get("title")),
+                title=self.redact(title) if title is not None else None,
+                merged=data.get("merged") is True,
+                merge_commit_sha=_optional_text(data.get("merge_commit_sha")),
             )
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
@@ -221,7 +280,8 @@ class GitHub:
                 return None
             raise
         role = data.get("role_name") or data.get("permission")
-        return str(role) if role else None
+        # Custom repository roles have names someone wrote: text from outside, like any other.
+        return self.redact(str(role)) if role else None
 
     def first_check_suite_at(self, sha: str) -> datetime | None:
         """When GitHub first saw the commit pushed: the earliest check suite created for it."""
@@ -232,17 +292,38 @@ class GitHub:
         ]
         return min(times) if times else None
 
-    def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
-        """The sticky comment: the first one carrying the marker that a bot wrote.
+    def identity(self) -> Identity:
+        """Who the token acts as, asked once: GET /user names a person's or OAuth token's account.
 
-        Only a bot's: the workflow token comments as github-actions[bot], and anyone can post the
-        marker. Taking a person's comment would make gate edit it (refused, so gate would never
-        comment) or, with a token allowed to, overwrite what they wrote.
+        GitHub answers 403 to every installation token, the workflow's GITHUB_TOKEN included, whose
+        comments and statuses are github-actions[bot]'s: that is what such a token is taken to be.
+        A token of another GitHub App is then not recognised as itself (its own earlier comment and
+        notice status do not count, so gate comments and notifies again): the safe side.
+        """
+        if self._identity is None:
+            try:
+                data = self.get_object("/user")
+            except GitHubError as exc:
+                if exc.status != 403:
+                    raise
+                self._identity = ACTIONS_BOT
+            else:
+                login, user_id = data.get("login"), data.get("id")
+                if not isinstance(login, str) or not login or not isinstance(user_id, int):
+                    raise malformed("GET", "/user")
+                self._identity = Identity(login=login, id=user_id, kind="user")
+        return self._identity
+
+    def find_comment(self, number: int, marker: str, author: Identity) -> dict[str, Any] | None:
+        """The sticky comment: the first one carrying the marker that `author` (gate's identity) wrote.
+
+        Anyone can post the marker, a person or another app's bot. Taking their comment would make
+        gate edit it (refused, so gate would never comment) or, with a token allowed to, overwrite
+        what they wrote.
         """
         path = self._repo(f"/issues/{number}/comments")
         for comment in self.paginate(path):
-            user = comment.get("user")
-            if not isinstance(user, dict) or user.get("type") != "Bot":
+            if not author.wrote(comment.get("user")):
                 continue
             if marker not in str(comment.get("body") or ""):
                 continue
@@ -257,12 +338,53 @@ class GitHub:
     def update_comment(self, comment_id: int, body: str) -> dict[str, Any]:
         return self._object("PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body})
 
-    def statuses(self, sha: str) -> list[dict[str, Any]]:
-        return list(self.paginate(self._repo(f"/commits/{sha}/statuses")))
+    def statuses(self, sha: str) -> list[CommitStatus]:
+        """The commit's statuses, newest first (as GitHub lists them)."""
+        found = []
+        for item in self.paginate(self._repo(f"/commits/{sha}/statuses")):
+            creator = item.get("creator")
+            found.append(CommitStatus(
+                context=str(item.get("context") or ""),
+                state=str(item.get("state") or ""),
+                description=self.redact(str(item.get("description") or "")),
+                target_url=str(item.get("target_url") or ""),
+                creator=creator if isinstance(creator, dict) else None,
+                created_at=parse_time(item.get("created_at")),
+            ))
+        return found
 
-    def create_status(self, sha: str, *, state: str, context: str, description: str) -> None:
+    def create_status(self, sha: str, *, state: str, context: str, description: str, target_url: str = "") -> None:
         body = {"state": state, "context": context, "description": description[:140]}
+        if target_url:
+            body["target_url"] = target_url
         self.post(self._repo(f"/statuses/{sha}"), body)
+
+    def workflow_run(self, run_id: int) -> WorkflowRun | None:
+        """A workflow run of this repository; None when GitHub has none by that id here."""
+        path = self._repo(f"/actions/runs/{run_id}")
+        try:
+            data = self.get_object(path)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        try:
+            repository = data["repository"]["full_name"]
+            return WorkflowRun(
+                id=_whole(data["id"]),
+                attempt=_whole(data.get("run_attempt", 1)),
+                path=_text(data["path"]),
+                head_sha=_text(data["head_sha"]),
+                event=_text(data["event"]),
+                repository=_text(repository),
+                started_at=parse_time(data.get("run_started_at") or data.get("created_at")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise malformed("GET", path) from None
+
+    def redact(self, text: str) -> str:
+        """Text from the API with the token and anything shaped like a credential taken out."""
+        return redact(text, self._secrets)
 
     # -- plumbing -----------------------------------------------------------------------------
     def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
@@ -333,11 +455,12 @@ class GitHub:
     ) -> httpx.Response:
         where = f"{method} {_path(path)}"
         try:
-            response = self._http.request(method, path, params=params, json=json)
+            response = self._receive(self._http.build_request(method, path, params=params, json=json), where)
         except httpx.TimeoutException:
             raise _Transient(f"GitHub did not answer {where} in time", None, None) from None
         except httpx.TransportError as exc:
-            raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {exc}", None, None) from None
+            detail = self.redact(" ".join(str(exc).split()))
+            raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {detail}", None, None) from None
         status = response.status_code
         if status < 400:
             return response
@@ -345,8 +468,36 @@ class GitHub:
         limited = response.headers.get("x-ratelimit-remaining") == "0"
         if status >= 500 or status == 429 or (status == 403 and (delay is not None or limited)):
             reason = "rate limited" if status in (403, 429) else "failed"
-            raise _Transient(f"GitHub {reason} {where} ({status} {_message(response)})", delay, status)
-        raise GitHubError(explain(method, _path(path), response), status)
+            message = self.redact(_message(response))
+            raise _Transient(f"GitHub {reason} {where} ({status} {message})", delay, status)
+        raise GitHubError(self.redact(explain(method, _path(path), response)), status)
+
+    def _receive(self, request: httpx.Request, where: str) -> httpx.Response:
+        """The whole answer, read within MAX_RESPONSE_BYTES and `request_deadline` seconds."""
+        deadline = time.monotonic() + self.request_deadline
+        response = self._http.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise GitHubError(
+                        f"GitHub answered {where} with more than {MAX_RESPONSE_BYTES // 1048576} MiB; gate stopped "
+                        "reading (a proxy or a misbehaving server?)"
+                    )
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the answer to {where} took too long", request=request)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        # The body is decoded already: the new response must not decode it again.
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding",
+                                                                                          "content-length")]
+        return httpx.Response(
+            response.status_code, headers=headers, content=b"".join(chunks), request=request,
+            extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")},
+        )
 
     def _asked_delay(self, response: httpx.Response) -> float | None:
         """Seconds GitHub asked us to wait: `retry-after`, else until `x-ratelimit-reset`."""
@@ -411,13 +562,19 @@ def malformed(method: str, path: str) -> GitHubError:
 def _json(response: httpx.Response, method: str, path: str) -> Any:
     try:
         return response.json()
-    except ValueError:  # also UnicodeDecodeError: a body that is not even text
+    except (ValueError, RecursionError):  # also UnicodeDecodeError: a body that is not even text
         raise malformed(method, path) from None
 
 
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"expected a non-empty string, not {value!r}")
+    return value
+
+
+def _whole(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected an integer, not {value!r}")
     return value
 
 
@@ -431,21 +588,31 @@ def _number(value: object) -> int:
 
 
 def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
+    """A time GitHub gave, or None when it is missing, not a time, or has no offset.
+
+    GitHub writes ISO 8601 in UTC with a `Z`. A time without an offset cannot be compared with
+    one that has it (Python refuses), and guessing its zone could move a label before or after a
+    push: such an answer counts as giving no time, which rejects what depends on it.
+    """
+    if not isinstance(value, str) or not value or len(value) > 64:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.utcoffset() is not None else None
 
 
 def _message(response: httpx.Response) -> str:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     message = data.get("message") if isinstance(data, dict) else None
-    return f"{response.reason_phrase}: {message}" if message else response.reason_phrase
+    if not message:
+        return response.reason_phrase
+    text = " ".join(str(message).split())  # one line, whatever GitHub (or a proxy) wrote
+    return f"{response.reason_phrase}: {text if len(text) <= 300 else text[:297] + '...'}"
 
 
 def _login(user: object) -> str | None:

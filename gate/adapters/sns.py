@@ -19,10 +19,11 @@ from typing import Any
 
 from gate.core.errors import ExternalError
 from gate.core.notice import SnsMessage, validate
+from gate.core.redact import redact
 
 # Throttling codes SNS and KMS return that botocore's standard mode does not retry by itself.
 EXTRA_RETRYABLE_CODES = frozenset({"Throttled", "KMSThrottling", "KMSThrottlingException"})
-_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+_ARN = re.compile(r"arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 
 
 class PublishError(ExternalError):
@@ -42,12 +43,12 @@ class SnsSettings:
 
 
 def region_of(topic_arn: str) -> str | None:
-    match = _ARN.match(topic_arn)
+    match = _ARN.fullmatch(topic_arn)
     return match.group(1) if match else None
 
 
 def check_topic_arn(topic_arn: str) -> None:
-    if not _ARN.match(topic_arn):
+    if not _ARN.fullmatch(topic_arn):
         raise PublishError(
             f"'{_clip(topic_arn, 120)}' is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"
         )
@@ -126,7 +127,7 @@ def describe_error(exc: BaseException, settings: SnsSettings) -> PublishError:
     name = type(exc).__name__
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:
-        code = response["Error"].get("Code", "Unknown")
+        code = _clip(str(response["Error"].get("Code", "Unknown")), 80)
         text = response["Error"].get("Message", "")
         return PublishError(f"SNS refused the notice: {code}: {_clip(text, 200)} ({_where(settings)})")
     if name in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
@@ -157,5 +158,6 @@ def _strip_userinfo(url: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    single = " ".join(str(text).split())
+    """Text from AWS as one line: credentials an error may echo redacted before it is cut."""
+    single = redact(" ".join(str(text).split()))
     return single if len(single) <= limit else single[: limit - 3] + "..."
