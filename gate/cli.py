@@ -80,26 +80,41 @@ def _add_change_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     try:
         args = build_parser().parse_args(args_list)
         return _dispatch(args)
     except GateError as exc:
-        print(f"gate: {exc}", file=sys.stderr)
+        error_line(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
+        error_line("interrupted")
         return EXIT_INTERNAL
     except BrokenPipeError:
         return EXIT_PASS
     except Exception as exc:
         if os.environ.get("GATE_DEBUG"):
             raise
-        print(
-            f"gate: internal error: {type(exc).__name__}: {exc}. This is a bug in gate; gate blocks because it "
-            "could not decide. Re-run with GATE_DEBUG=1 for the traceback and report it.",
-            file=sys.stderr,
+        error_line(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in gate; gate blocks because it "
+            "could not decide. Re-run with GATE_DEBUG=1 for the traceback and report it."
         )
         return EXIT_INTERNAL
+
+
+def error_line(message: str) -> None:
+    """One line on stderr, whatever the message quotes (a path with a newline, an API's text)."""
+    from gate.core.text import one_line
+
+    print(f"gate: {one_line(message)}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """Never fail on writing: a terminal or pipe that is not UTF-8 gets escapes, not an exception."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -151,6 +166,7 @@ def judged(args: argparse.Namespace, labels: tuple[str, ...] = (), event: str | 
 def _check(args: argparse.Namespace) -> int:
     from gate.core.models import Outcome
     from gate.core.report import renderer
+    from gate.core.text import printable
 
     with judged(args, labels=tuple(args.label)) as judgement:
         verdict, context, policy = judgement.verdict, judgement.context, judgement.policy
@@ -165,6 +181,7 @@ def _check(args: argparse.Namespace) -> int:
         report = markdown.render_markdown(verdict, context, window=markdown.policy_window(policy))
     else:
         report = renderer(args.format)(verdict, context)
+    report = printable(report)  # a name's bytes that are not UTF-8 as \xNN: reports are UTF-8 text
     if args.output is not None:
         try:
             args.output.write_text(report, encoding="utf-8")
@@ -192,7 +209,7 @@ def _policy(args: argparse.Namespace) -> int:
         try:
             policy.load_policy_file(path)
         except GateError as exc:
-            print(f"gate: {exc}", file=sys.stderr)
+            error_line(str(exc))
             failed = True
         else:
             print(f"{path}: valid")

@@ -15,6 +15,7 @@ import sys
 
 from gate.core.errors import EXIT_PASS, ExternalError, UsageError
 from gate.core.notice import SnsMessage
+from gate.core.text import printable
 
 TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
@@ -36,14 +37,14 @@ def run(args: argparse.Namespace) -> int:
                 message = prepare_message(judgement, topic_arn=topic_arn)
             except NoticeError as exc:
                 raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
-            sys.stdout.write(dry_run_text(message, topic_arn))
+            sys.stdout.write(printable(dry_run_text(message, topic_arn)))
             return EXIT_PASS
         assert topic_arn is not None
         outcome = publish_deployment_notice(
             judgement, topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url
         )
     if not outcome.published:
-        sys.stdout.write(outcome.rendered)
+        sys.stdout.write(printable(outcome.rendered))
         sys.stdout.flush()
         raise ExternalError(f"notify: the deployment notice was not published: {outcome.error}")
     print(f"gate: deployment notice published to {topic_arn} (message id {outcome.message_id})", file=sys.stderr)

@@ -70,7 +70,8 @@ def resolve_change(git: Git, github: GitHub, plan: Plan, notes: Notes) -> Change
     base, head = plan.base, plan.head
     if _has(git, head) and _has(git, base):
         if plan.merge_base and base is not None:
-            base = _merge_base(git.root, base, head) or base
+            # Resolved first: what reaches git's command line is a sha, never text from the event.
+            base = _merge_base(git.root, git.resolve(base), git.resolve(head)) or base
         return Change(base, head)
     if plan.pull_number is None:
         missing = head if not _has(git, head) else base

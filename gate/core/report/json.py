@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from gate.core.models import Activation, Context, Finding, Override, Verdict, utc_iso
+from gate.core.text import printable_data
 
 VERSION = 1
 
@@ -17,6 +18,12 @@ utc = utc_iso  # kept for importers of the report's time format
 
 
 def document(verdict: Verdict, context: Context) -> dict[str, Any]:
+    """The report as JSON-ready data; every string printable (a path's bytes that are not UTF-8 as `\\xNN`)."""
+    report: dict[str, Any] = printable_data(_document(verdict, context))
+    return report
+
+
+def _document(verdict: Verdict, context: Context) -> dict[str, Any]:
     return {
         "version": VERSION,
         "verdict": verdict.outcome.value,

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from gate import __version__
 from gate.core.checks import REGISTRY
 from gate.core.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Context, Finding, Override, Severity, Verdict
+from gate.core.text import printable_data
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -67,7 +68,7 @@ def rules() -> list[dict[str, Any]]:
 def fingerprint(finding: Finding) -> str:
     """Stable across runs and line moves: the rule, the path and the message, not the line."""
     key = "\0".join((finding.rule, finding.path or "", finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def document(verdict: Verdict, context: Context) -> dict[str, Any]:
@@ -85,7 +86,8 @@ def document(verdict: Verdict, context: Context) -> dict[str, Any]:
         "results": [_result(f, index, verdict.override, _anchor(context)) for f in verdict.findings],
         "properties": {"verdict": verdict.outcome.value, "base": context.base, "head": context.head},
     }
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    sarif: dict[str, Any] = printable_data({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]})
+    return sarif
 
 
 def render(verdict: Verdict, context: Context) -> str:
@@ -122,12 +124,20 @@ def _anchor(context: Context) -> str:
 
 
 def _location(finding: Finding, anchor: str) -> dict[str, Any]:
-    # A SARIF uri is a URI reference: a path with spaces or `%` must be percent-encoded.
-    artifact = {"uri": quote(finding.path or anchor, safe="/"), "uriBaseId": SRCROOT}
+    # A SARIF uri is a URI reference: a path with spaces or `%` must be percent-encoded, and so are
+    # the bytes of a name that is not UTF-8, which git gave and gate keeps as they are.
+    artifact = {"uri": quote(_bytes(finding.path or anchor), safe="/"), "uriBaseId": SRCROOT}
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if finding.path and finding.line:
         physical["region"] = {"startLine": finding.line}
     return {"physicalLocation": physical}
+
+
+def _bytes(path: str) -> bytes:
+    try:
+        return path.encode("utf-8", "surrogateescape")  # the name's own bytes
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace")
 
 
 def _justification(override: Override | None) -> str:
