@@ -148,3 +148,9 @@ def test_when_gate_cannot_tell_its_identity_it_publishes(fake: FakeGitHub) -> No
     fake.fail("GET", "^/user$", 502, times=10)
     found, notes = sent(fake)
     assert found is False and any("may be a repeat" in line for line in notes.lines)
+
+
+def test_statuses_gate_cannot_read_mean_it_publishes_and_says_it_may_repeat(fake: FakeGitHub) -> None:
+    fake.fail("GET", f"/commits/{SHA}/statuses$", 403, body={"message": "Resource not accessible by integration"})
+    found, notes = sent(fake)
+    assert found is False and any("may be a repeat" in line for line in notes.lines)
