@@ -204,3 +204,16 @@ def test_a_commit_message_that_is_not_utf8_is_read(repo: GitRepo) -> None:
     with Git(repo.path) as git:
         commit = git.commit(git.resolve("HEAD"))
     assert commit.subject.startswith("Caf")
+
+
+def test_what_a_tree_keeps_for_its_readers_is_bounded(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.git as git_module
+
+    monkeypatch.setattr(git_module, "MAX_CACHED_BYTES", 10)
+    head = repo.commit({"a.yaml": "a: 1\n", "b.yaml": "b: 22222222\n"})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        assert tree.read("a.yaml") == tree.read("a.yaml") == b"a: 1\n"
+        assert tree.read("b.yaml") == tree.read("b.yaml") == b"b: 22222222\n"
+        blobs = [name for name in git.requests if ":" not in name and not name.endswith("{tree}")]
+    assert len(blobs) == 3  # a.yaml kept (5 bytes), b.yaml past the budget: read each time

@@ -283,3 +283,32 @@ def test_a_manifest_larger_than_the_bound_names_its_real_size() -> None:
     prefix.size = 900 * 1024 * 1024
     manifest = load_manifest("big.yaml", prefix)
     assert manifest.error is not None and "900.0 MiB" in manifest.error
+
+
+# -- how much one file, and one judgement, may hold -------------------------------------------------
+def test_a_yaml_file_of_more_values_than_gate_judges_is_refused_before_composing() -> None:
+    from gate.core.yamlio import MAX_NODES
+
+    text = "items:\n" + "".join(f"  - {{name: i{i}, v: {i}}}\n" for i in range(MAX_NODES // 4))
+    started = time.monotonic()
+    with pytest.raises(YamlError, match="more than 100,000 values") as caught:
+        load_all(text)
+    assert time.monotonic() - started < 5.0
+    assert caught.value.line is not None and caught.value.line > 1
+
+
+@pytest.mark.parametrize("text", ["[" + "{}," * 500_000 + "{}]", '{"a": [' + ",".join(['{"b": 1}'] * 120_000) + "]}"])
+def test_a_json_file_of_more_values_than_gate_judges_is_refused(text: str) -> None:
+    with pytest.raises(DataError, match="more than 100,000 values"):
+        load_json(text)
+
+
+def test_a_change_of_many_large_files_stops_at_what_one_judgement_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.core.models as models
+
+    monkeypatch.setattr(models, "MAX_NODES_KEPT", 100)
+    files = {f"deploy/cm-{i}.yaml": "data:\n" + "".join(f"  k{j}: v{j}\n" for j in range(20)) for i in range(10)}
+    verdict = evaluate(make_context(head=files), default_policy())
+    refused = [f for f in verdict.blocking if "more YAML than gate judges at once" in f.message]
+    assert refused and all(f.rule == "invalid-file" for f in refused)
+    assert len(refused) < 10  # the first files were judged; the rest are refused, never silently skipped

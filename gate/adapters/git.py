@@ -33,6 +33,7 @@ MAX_TREE_BYTES = 32 * 1024 * 1024
 # The diff of a change and a commit's message are read up to these sizes.
 MAX_DIFF_BYTES = 64 * 1024 * 1024
 MAX_COMMIT_BYTES = 1024 * 1024
+MAX_CACHED_BYTES = 64 * 1024 * 1024  # file contents one side of the change keeps for its readers
 _CHUNK = 1024 * 1024
 # https://github.com/o/r(.git), git@github.com:o/r(.git), ssh://git@github.com/o/r
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?\Z")
@@ -265,6 +266,7 @@ class GitTree:
         # Several readers ask for the same changed file (the YAML pass, a check, the notice): one
         # cat-file round trip each is enough.
         self._contents: dict[str, bytes | None] = {}
+        self._kept = 0
 
     @property
     def rev(self) -> str:
@@ -286,9 +288,15 @@ class GitTree:
         }
 
     def read(self, path: str) -> bytes | None:
-        if path not in self._contents:
-            self._contents[path] = self._read(path)
-        return self._contents[path]
+        if path in self._contents:
+            return self._contents[path]
+        content = self._read(path)
+        # Kept for the next reader up to a budget; past it a file is read again when asked again,
+        # so many large files cost time, never unbounded memory.
+        if self._kept + len(content or b"") <= MAX_CACHED_BYTES:
+            self._contents[path] = content
+            self._kept += len(content or b"")
+        return content
 
     def _read(self, path: str) -> bytes | None:
         for _hop in range(_SYMLINK_HOPS):

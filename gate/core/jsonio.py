@@ -16,7 +16,7 @@ import re
 import tomllib
 from typing import Any
 
-from gate.core.yamlio import MAX_DEPTH, MAX_INT_DIGITS
+from gate.core.yamlio import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -48,6 +48,7 @@ def load_json(text: str) -> Any:
                             _line_of(text, token[:64]))
         return int(token)
 
+    _not_too_many(text)
     try:
         data = json.loads(text, parse_constant=constant, parse_float=real, parse_int=integer)
     except json.JSONDecodeError as exc:
@@ -59,6 +60,7 @@ def load_json(text: str) -> Any:
 
 def load_toml(text: str) -> Any:
     """A TOML text as Python data, bounded; raises DataError."""
+    _not_too_many(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -77,8 +79,12 @@ def bounded(data: Any) -> Any:
     """
     root: list[Any] = [data]
     stack: list[tuple[Any, Any, int]] = [(root, 0, 0)]  # (container, key, depth of the value)
+    seen = 0
     while stack:
         container, key, depth = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise DataError(f"more than {MAX_NODES:,} values; gate judges files of up to that many")
         value = container[key]
         if isinstance(value, str):
             if _LONE_SURROGATE.search(value):
@@ -97,6 +103,14 @@ def bounded(data: Any) -> Any:
         else:
             stack.extend((value, index, depth + 1) for index in range(len(value)))
     return root[0]
+
+
+def _not_too_many(text: str) -> None:
+    """Refuse, before parsing, a text whose separators alone promise far more than MAX_NODES values:
+    the parsers build every value, and a few MiB of `[{},{},...]` are a million objects."""
+    separators = text.count(",") + text.count("[") + text.count("{") + text.count("\n")
+    if separators > 4 * MAX_NODES:
+        raise DataError(f"more than {MAX_NODES:,} values; gate judges files of up to that many")
 
 
 def _line_of(text: str, token: str) -> int | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gate.core.models import MAX_FILE_BYTES, too_large
-from gate.core.yamlio import YamlError, YMap, load_all
+from gate.core.yamlio import YamlError, YMap, load_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
 __all__ = ["FLAGGER_GROUP", "MAX_FILE_BYTES", "YAML_SUFFIXES", "Document", "ManifestFile", "as_number", "get_path",
@@ -93,6 +93,7 @@ class ManifestFile:
     error_line: int | None = None
     is_template: bool = False  # a Helm template that does not parse: a notice, not an error
     missing: bool = False
+    nodes: int = 0  # values parsed: what keeping the file costs
 
     @property
     def ok(self) -> bool:
@@ -123,20 +124,20 @@ def load_manifest(path: str, content: bytes | None) -> ManifestFile:
     except UnicodeDecodeError:
         return ManifestFile(path=path, error="not UTF-8 text: is this really a YAML file?")
     try:
-        raw = load_all(text)
+        loaded = load_stream(text)
     except YamlError as exc:
         return ManifestFile(
             path=path, error=exc.message, error_line=exc.line, is_template=bool(_TEMPLATE_ACTION.search(text))
         )
     documents: list[Document] = []
-    for index, data in enumerate(raw):
+    for index, data in enumerate(loaded.documents):
         if data is None:
             continue  # empty documents and a trailing `---` are fine
         if isinstance(data, YMap):
             documents.append(Document(path=path, index=index, data=data))
         # A top-level list or scalar is a valid YAML file that holds no resources (a values list, a
         # kustomize patch list); checks that need a specific shape say so themselves.
-    return ManifestFile(path=path, documents=tuple(documents))
+    return ManifestFile(path=path, documents=tuple(documents), nodes=loaded.nodes)
 
 
 def _empty_map(line: int) -> YMap:

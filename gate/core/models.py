@@ -127,6 +127,9 @@ class Verdict:
 
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated bundles; judging them would stall CI
+# YAML values one judgement keeps parsed (about 200 bytes each once built): many files of the
+# largest size each would otherwise add up past any memory bound.
+MAX_NODES_KEPT = 400_000
 
 
 class Truncated(bytes):
@@ -242,13 +245,26 @@ class Context:
         return None
 
     def manifest(self, path: str, side: str = "head") -> ManifestFile:
-        """The parsed YAML documents of a file, read and parsed once per side."""
-        from gate.core.manifests import load_manifest
+        """The parsed YAML documents of a file, read and parsed once per side.
+
+        Parsed files are kept for every check that asks again, so what one judgement keeps is
+        bounded too: past MAX_NODES_KEPT values, a further file is refused as too much to judge
+        (fail closed) rather than parsed.
+        """
+        from gate.core.manifests import ManifestFile, load_manifest
 
         key = (side, path)
         if key not in self._manifests:
-            tree = self.head_tree if side == "head" else self.base_tree
-            self._manifests[key] = load_manifest(path, tree.read(path))
+            kept = sum(m.nodes for m in self._manifests.values())
+            if kept >= MAX_NODES_KEPT:
+                self._manifests[key] = ManifestFile(
+                    path=path,
+                    error=f"the change holds more YAML than gate judges at once ({kept:,} values read before this "
+                    "file); split the change, or list generated files under the policy's `ignore`",
+                )
+            else:
+                tree = self.head_tree if side == "head" else self.base_tree
+                self._manifests[key] = load_manifest(path, tree.read(path))
         return self._manifests[key]
 
 

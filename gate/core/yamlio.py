@@ -14,14 +14,16 @@ composed from the text, is measured once (linear time, aliases counted by memois
 may not expand a document beyond `max(ALIAS_FLOOR, ALIAS_RATIO x its own nodes)` nodes, nor beyond
 `ALIAS_MAX_NODES`, the way Kubernetes' YAML decoder refuses "billion laughs" documents; a document
 may not nest deeper than `MAX_DEPTH` (through aliases too); an alias may not contain itself; and an
-integer has at most `MAX_INT_DIGITS` digits. Each is a `YamlError` with the line, which gate reports
-as `invalid-file`, so no reader after the loader has to be careful about size.
+integer has at most `MAX_INT_DIGITS` digits; a file holds at most `MAX_NODES` values, counted before
+anything is kept. Each is a `YamlError` with the line, which gate reports as `invalid-file`, so no
+reader after the loader has to be careful about size.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -42,6 +44,11 @@ ALIAS_MAX_NODES = 1_000_000
 MAX_DEPTH = 128
 # Python's own limit for converting decimal text to an integer (sys.get_int_max_str_digits()).
 MAX_INT_DIGITS = 4300
+# Values (scalars, sequences, mappings, aliases) in one file: about 2 MiB of a typical manifest.
+# Composing keeps each node in memory, so larger texts are counted first, cheaply, and refused.
+MAX_NODES = 100_000
+_COUNT_FIRST = 64 * 1024  # a text this short cannot hold MAX_NODES values
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
 class YMap(dict[Any, Any]):
@@ -170,16 +177,35 @@ class YamlError(ValueError):
         self.line = line
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The documents of a YAML stream and how many nodes it holds (its cost to keep in memory)."""
+
+    documents: list[Any]
+    nodes: int
+
+
 def load_all(text: str | bytes) -> list[Any]:
     """Every document of a YAML stream; empty documents are None. Raises YamlError."""
-    loader = _Loader(text)
+    return load_stream(text).documents
+
+
+def load_stream(text: str | bytes) -> Loaded:
+    """`load_all` with the stream's node count. Raises YamlError."""
     documents: list[Any] = []
+    nodes = 0
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                check_graph(node)
-            documents.append(loader.construct_document(node) if node is not None else None)
+        if len(text) > _COUNT_FIRST:
+            _count_nodes(text)
+        loader = _Loader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    nodes += check_graph(node)
+                documents.append(loader.construct_document(node) if node is not None else None)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -189,9 +215,28 @@ def load_all(text: str | bytes) -> list[Any]:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML", None) from None
     except RecursionError:
         raise YamlError("nesting too deep", None) from None
+    return Loaded(documents, nodes)
+
+
+def _count_nodes(text: str | bytes) -> None:
+    """Refuse a stream of more than MAX_NODES values before composing it: composing keeps every node
+    (about 600 bytes each), and a text of a few MiB can hold millions. Events are counted and dropped."""
+    loader = _Loader(text)
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    raise YamlError(
+                        f"more than {MAX_NODES:,} values; gate judges YAML files of up to that many (a generated "
+                        "bundle? list it under the policy's `ignore`)",
+                        mark.line + 1 if mark is not None else None,
+                    )
     finally:
         loader.dispose()
-    return documents
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -202,8 +247,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def check_graph(root: yaml.Node) -> None:
-    """Refuse a composed document that aliases expand too far, nests too deep, or that contains itself.
+def check_graph(root: yaml.Node) -> int:
+    """Refuse a composed document that aliases expand too far, nests too deep, or that contains itself;
+    the number of its own nodes otherwise.
 
     One pass over the distinct nodes, in post-order, without recursion: each node's expanded size
     and depth are computed once from its children's, so shared (aliased) nodes cost nothing more.
@@ -239,6 +285,7 @@ def check_graph(root: yaml.Node) -> None:
             f"{_count(allowed)} gate reads (a \"billion laughs\" document?)",
             _first_over(root, size, allowed),
         )
+    return own
 
 
 def _first_over(root: yaml.Node, size: dict[int, int], allowed: int) -> int | None:

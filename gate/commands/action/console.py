@@ -7,7 +7,7 @@ import sys
 
 from gate.adapters import runner
 from gate.core.redact import redact
-from gate.core.text import printable
+from gate.core.text import one_line, printable
 
 _SECRETS: list[str] = []
 
@@ -31,7 +31,9 @@ def clean(text: str) -> str:
 
 
 def say(line: str) -> None:
-    write(line + "\n")
+    """One line of the log: a line break in what it quotes (a ref, a description from the event)
+    is shown escaped, so it can never start a second line that the runner reads as a command."""
+    write(one_line(line) + "\n")
 
 
 def write(text: str) -> None:
