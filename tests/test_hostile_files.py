@@ -312,3 +312,43 @@ def test_a_change_of_many_large_files_stops_at_what_one_judgement_keeps(monkeypa
     refused = [f for f in verdict.blocking if "more YAML than gate judges at once" in f.message]
     assert refused and all(f.rule == "invalid-file" for f in refused)
     assert len(refused) < 10  # the first files were judged; the rest are refused, never silently skipped
+
+
+# -- no regex that judges a file rescans it: linear time whatever the text ------------------------
+def test_a_readme_of_millions_of_empty_lines_is_judged_in_linear_time() -> None:
+    from helpers import SEED_RUNBOOK
+
+    from gate.core.checks import required_docs
+
+    readme = "# pay\n" + "\n" * 3_000_000 + "```mermaid\ngraph TD\n  a --> b\n```\n"
+    context = make_context(head={"services/pay/README.md": readme, "services/pay/runbook.yaml": SEED_RUNBOOK})
+    started = time.monotonic()
+    found = list(required_docs.check(context, required_docs.Options()))
+    assert time.monotonic() - started < 5.0
+    assert found == []  # the diagram is the Mermaid block at the end
+
+
+def test_a_toml_flag_file_with_long_runs_of_empty_lines_is_read_in_linear_time() -> None:
+    text = "[f]\ndisable = false\nvariations = {on = true, off = false}\ndefaultRule = {variation = \"on\"}\n"
+    text += "\n" * 300_000 + "[g]\nvariations = {a = 1, b = 2}\ndefaultRule = {variation = \"a\"}\n"
+    started = time.monotonic()
+    flag_file = read_flag_file("flags/goff.toml", text.encode())
+    assert time.monotonic() - started < 5.0
+    assert set(flag_file.flags) == {"f", "g"} and flag_file.flags["g"].line == 300_005
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_a_flag_file_of_thousands_of_flags_finds_their_lines_in_linear_time(fmt: str) -> None:
+    count = 10_000
+    if fmt == "json":
+        text = '{"flags": {\n' + ",\n".join(
+            f'"flag-{i}": {{"state": "ENABLED", "variants": {{"on": true, "off": false}}, "defaultVariant": "off"}}'
+            for i in range(count)) + "\n}}\n"
+    else:
+        text = "".join(f'[flag-{i}]\nvariations = {{a = 1, b = 2}}\ndefaultRule = {{variation = "a"}}\n'
+                       for i in range(count))
+    started = time.monotonic()
+    flag_file = read_flag_file(f"flags/many.{fmt}", text.encode())
+    assert time.monotonic() - started < 5.0
+    assert len(flag_file.flags) == count
+    assert flag_file.flags["flag-9999"].line == (10_001 if fmt == "json" else 29_998)
