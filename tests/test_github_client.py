@@ -394,3 +394,20 @@ def test_a_403_on_a_run_names_actions_read(fake: FakeGitHub) -> None:
     fake.fail("GET", "/actions/runs/77$", 403, body={"message": "Resource not accessible by integration"})
     with client(fake) as github, pytest.raises(GitHubError, match="actions: read"):
         github.workflow_run(77)
+
+
+def test_pages_that_add_up_past_the_bound_are_refused(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.github as github_module
+
+    monkeypatch.setattr(github_module, "MAX_RESPONSE_BYTES", 6000)
+    fake.page_size = 2
+    for i in range(100):
+        fake.label(5, f"label-{i}", actor="bob", at="2026-11-30T10:00:00Z")
+    with client(fake) as github, pytest.raises(GitHubError, match="pages add up"):
+        github.issue_events(5)
+
+
+def test_no_request_starts_once_the_runs_api_time_is_spent(fake: FakeGitHub) -> None:
+    with client(fake, total_budget=0.0) as github, pytest.raises(GitHubError, match="stopped asking GitHub"):
+        github.pull(5)
+    assert fake.requests == []

@@ -4,7 +4,8 @@ Retries (tenacity) cover what goes away by waiting: 5xx answers, 429, the second
 an exhausted primary rate limit (403 with `retry-after` or `x-ratelimit-remaining: 0`), dropped
 connections and timeouts. Waits honour `retry-after`, then `x-ratelimit-reset`, else back off
 exponentially; one request's retries stay within `retry_budget` seconds and all retries of a run
-stop once `session_budget` has passed, so a job never hangs on GitHub. Other refusals are
+stop once `session_budget` has passed, and no request starts once `total_budget` has passed since
+the first, so a job never hangs on GitHub. Other refusals are
 explained in one line that names the permission the token lacks.
 
 The token lives only in the HTTP client's headers: it is in no repr, message or log line. Text
@@ -152,6 +153,7 @@ class GitHub:
         request_deadline: float = 60.0,
         retry_budget: float = 60.0,
         session_budget: float = 180.0,
+        total_budget: float = 300.0,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -165,6 +167,9 @@ class GitHub:
         self._identity: Identity | None = None
         # Retries of all requests together stop after this long, so a run's API time stays bounded.
         self._session_deadline = time.monotonic() + session_budget
+        # And all requests together, however slowly each one is answered: past this, gate stops asking.
+        self._total_budget = total_budget
+        self._total_deadline = time.monotonic() + total_budget
         self.backoff = backoff
         self._sleep = sleep
         self._clock = clock
@@ -409,10 +414,16 @@ class GitHub:
         """Every item of a list endpoint, page by page along the `link: <…>; rel="next"` header."""
         url: str | None = path
         query: Mapping[str, str | int] | None = {"per_page": PER_PAGE, **(params or {})}
+        received = 0
         for _ in range(MAX_PAGES):
             if url is None:
                 return
             response = self.request("GET", url, params=query)
+            received += len(response.content)
+            if received > MAX_RESPONSE_BYTES:
+                # Every page is kept by the caller: the whole list is bounded, not only each page.
+                raise GitHubError(f"GET {_path(path)}: GitHub's pages add up to more than "
+                                  f"{MAX_RESPONSE_BYTES // 1048576} MiB; gate stopped there")
             data = _json(response, "GET", url)
             items = data.get(key) if key is not None and isinstance(data, dict) else data
             if not isinstance(items, list):
@@ -433,6 +444,11 @@ class GitHub:
         params: Mapping[str, str | int] | None = None,
         json: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
+        if time.monotonic() > self._total_deadline:
+            raise GitHubError(
+                f"{method} {_path(path)}: gate stopped asking GitHub after {self._total_budget:.0f} s spent on this "
+                "run's requests (GitHub is answering too slowly)"
+            )
         retrying = Retrying(
             retry=retry_if_exception_type(_Transient),
             wait=self._wait,
