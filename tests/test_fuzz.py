@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 import yaml
-from helpers import make_context
+from helpers import judged_as, make_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,13 +24,11 @@ from gate.core.engine import evaluate
 from gate.core.errors import PolicyError
 from gate.core.flags import FlagFileError, read_flag_file
 from gate.core.flags.diff import activations
-from gate.core.judge import Judgement
 from gate.core.manifests import load_manifest
 from gate.core.models import INTERNAL_ERROR, Commit
-from gate.core.notice import NoticeError, build_notice, render_text
+from gate.core.notice import NoticeError, build_notice, deployment_message, render_text
 from gate.core.policy import default_policy, parse_policy
 from gate.core.yamlio import YamlError, load_all
-from gate.publish import prepare_message
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.data_too_large])
@@ -246,14 +244,13 @@ def test_the_policy_parser_raises_only_policy_errors(data: Any) -> None:
 def test_the_notice_is_built_composed_and_rendered_or_refused(documents: list[Any], subject: str, body: str,
                                                               path: str) -> None:
     head = {path: yaml.safe_dump_all(documents, allow_unicode=True)}
-    context = make_context(head=head, base={})
-    context.commit = Commit(sha="a" * 40, subject=subject, body=body, author_name="Ana", author_email="a@x",
-                            parents=("b" * 40,))
+    commit = Commit(sha="a" * 40, subject=subject, body=body, author_name="Ana", author_email="a@x",
+                    parents=("b" * 40,))
+    context = make_context(head=head, base={}, commit=commit)
     verdict = evaluate(context, default_policy())
     render_text(build_notice(verdict, context, event="push"))  # the notice itself, as the core builds it
-    judgement = Judgement(context=context, policy=default_policy(), verdict=verdict)
     try:  # and as gate sends it: every text printable, within SNS's limits
-        message = prepare_message(judgement, topic_arn="arn:aws:sns:us-east-1:123456789012:t")
+        message = deployment_message(judged_as(verdict, context), topic_arn="arn:aws:sns:us-east-1:123456789012:t")
     except NoticeError:
         return
     assert message.size <= 256 * 1024

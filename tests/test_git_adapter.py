@@ -157,7 +157,7 @@ def test_missing_paths_with_spaces_and_bytes_that_are_not_utf8(repo: GitRepo) ->
 def test_a_blob_past_the_bound_is_read_only_as_far_as_the_bound(repo: GitRepo, monkeypatch: pytest.MonkeyPatch
                                                                  ) -> None:
     import gate.adapters.git as git_module
-    from gate.core.models import Truncated, size_of
+    from gate.core.limits import Truncated, size_of
 
     monkeypatch.setattr(git_module, "MAX_FILE_BYTES", 1000)
     head = repo.commit({"big.yaml": "a: " + "x" * 50_000 + "\n", "small.yaml": "b: 1\n"})

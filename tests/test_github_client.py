@@ -258,7 +258,7 @@ def test_the_sticky_comment_is_gates_own(fake: FakeGitHub, comments: list[tuple[
     fake.comments[5] = [{"id": cid, "user": who, "body": body} for cid, who, body in comments]
     with client(fake) as github:
         found = github.find_comment(5, MARK, me)
-    assert (found["id"] if found else None) == expected
+    assert (found.id if found else None) == expected
 
 
 # -- hostile or broken answers ----------------------------------------------------------------------

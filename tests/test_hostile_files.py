@@ -277,7 +277,7 @@ def test_a_huge_policy_text_is_refused_before_parsing() -> None:
 
 
 def test_a_manifest_larger_than_the_bound_names_its_real_size() -> None:
-    from gate.core.models import MAX_FILE_BYTES, Truncated
+    from gate.core.limits import MAX_FILE_BYTES, Truncated
 
     prefix = Truncated(b"a: " + b"x" * MAX_FILE_BYTES)
     prefix.size = 900 * 1024 * 1024
@@ -304,9 +304,9 @@ def test_a_json_file_of_more_values_than_gate_judges_is_refused(text: str) -> No
 
 
 def test_a_change_of_many_large_files_stops_at_what_one_judgement_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gate.core.models as models
+    import gate.core.limits as limits
 
-    monkeypatch.setattr(models, "MAX_NODES_KEPT", 100)
+    monkeypatch.setattr(limits, "MAX_NODES_KEPT", 100)
     files = {f"deploy/cm-{i}.yaml": "data:\n" + "".join(f"  k{j}: v{j}\n" for j in range(20)) for i in range(10)}
     verdict = evaluate(make_context(head=files), default_policy())
     refused = [f for f in verdict.blocking if "more YAML than gate judges at once" in f.message]
@@ -352,3 +352,49 @@ def test_a_flag_file_of_thousands_of_flags_finds_their_lines_in_linear_time(fmt:
     assert time.monotonic() - started < 5.0
     assert len(flag_file.flags) == count
     assert flag_file.flags["flag-9999"].line == (10_001 if fmt == "json" else 29_998)
+
+
+# -- shared conditions and many objects: no expansion and no lookup costs the square ---------------
+def test_flagd_evaluators_that_refer_to_each_other_many_times_over_are_invalid_quickly() -> None:
+    evaluators: dict[str, object] = {"e0": {"==": [1, 1]}}
+    for level in range(1, 40):
+        evaluators[f"e{level}"] = {"and": [{"$ref": f"e{level - 1}"}, {"$ref": f"e{level - 1}"}]}
+    document = {"$evaluators": evaluators, "flags": {"f": {
+        "state": "ENABLED", "variants": {"on": True, "off": False}, "defaultVariant": "off",
+        "targeting": {"if": [{"$ref": "e39"}, "on", "off"]}}}}
+    started = time.monotonic()
+    with pytest.raises(FlagFileError, match="refer to each other"):
+        read_flag_file("flags/f.flagd.json", json.dumps(document).encode())
+    assert time.monotonic() - started < 5.0
+
+
+def test_a_long_chain_of_flagd_conditions_costs_one_step_each() -> None:
+    import tracemalloc
+
+    conditions: list[object] = []
+    for i in range(5000):
+        conditions += [{"==": [{"var": "email"}, f"user{i}@example.com"]}, "on"]
+    document = {"flags": {"f": {"state": "ENABLED", "variants": {"on": True, "off": False}, "defaultVariant": "off",
+                                "targeting": {"if": [*conditions, "off"]}}}}
+    tracemalloc.start()
+    try:
+        flag_file = read_flag_file("flags/f.flagd.json", json.dumps(document).encode())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(flag_file.flags["f"].rollouts) == 5001
+    assert peak < 100 * 1024 * 1024  # each branch's conditions as a digest, not the texts joined again
+
+
+def test_a_file_of_thousands_of_objects_is_judged_without_comparing_each_with_each() -> None:
+    hpas = "".join(f"---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: q{i}-consumer}}\n"
+                   f"spec: {{minReplicas: 1, scaleTargetRef: {{kind: Deployment, name: d{i}}}}}\n" for i in range(3000))
+    deployments = "".join(f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w{i}-consumer}}\n"
+                          f"spec: {{replicas: 1}}\n" for i in range(3000))
+    base = {"deploy/hpa.yaml": hpas, "deploy/dep.yaml": deployments}
+    head = {"deploy/hpa.yaml": hpas + "---\n{}\n", "deploy/dep.yaml": deployments + "---\n{}\n"}
+    started = time.monotonic()
+    verdict = evaluate(make_context(head=head, base=base), default_policy())
+    assert time.monotonic() - started < 10.0
+    found = [f for f in verdict.findings if f.rule == "consumer-min-replicas"]
+    assert len(found) == 6000 and all(f.pre_existing for f in found)  # each object matched to its base self

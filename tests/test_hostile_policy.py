@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from helpers import make_context, run_gate
 
+from gate.commands.local import read_policy_file
 from gate.core.checks import golden_window
 from gate.core.engine import judge
 from gate.core.errors import PolicyError
 from gate.core.globs import matches, service_root
 from gate.core.models import Finding, Outcome, Override, Severity
-from gate.core.policy import default_policy, load_policy_file, parse_policy
+from gate.core.policy import default_policy, parse_policy
 
 
 @pytest.mark.parametrize("rule", ["invalid-file", "internal-error"])
@@ -64,7 +65,7 @@ def test_a_policy_file_too_large_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "gate.yaml"
     path.write_bytes(b"version: 1\n" + b"# padding\n" * 200_000)
     with pytest.raises(PolicyError, match="larger than"):
-        load_policy_file(path)
+        parse_policy(read_policy_file(path), str(path))
 
 
 # -- globs match whole paths, whatever they contain -------------------------------------------------

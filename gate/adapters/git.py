@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import IO
 
 from gate.core.errors import InputError
-from gate.core.models import MAX_FILE_BYTES, ChangedFile, Commit, FileStatus, Truncated
+from gate.core.limits import MAX_FILE_BYTES, Truncated
+from gate.core.models import ChangedFile, Commit, EntryKind, FileStatus
 
 _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"
@@ -39,19 +40,33 @@ _CHUNK = 1024 * 1024
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?\Z")
 
 
-def _git_env() -> dict[str, str]:
+def _git_env(safe_directory: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    if safe_directory is not None:
+        # Configuration given in the environment is in git's "command" scope, which git trusts for
+        # safe.directory (a repository's own config is not): nothing is written to ~/.gitconfig.
+        index = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
+        env.update({
+            "GIT_CONFIG_COUNT": str(index + 1),
+            f"GIT_CONFIG_KEY_{index}": "safe.directory",
+            f"GIT_CONFIG_VALUE_{index}": str(safe_directory),
+        })
     return env
 
 
 class Git:
-    """A repository on disk. Use as a context manager so the cat-file process is closed."""
+    """A repository on disk. Use as a context manager so the cat-file process is closed.
 
-    def __init__(self, repo: Path) -> None:
+    `trust_owner`: read the repository even though another user owns it (the Actions workspace,
+    which the runner's user owns while the container runs as root), for this process only.
+    """
+
+    def __init__(self, repo: Path, *, trust_owner: bool = False) -> None:
         if not repo.is_dir():
             raise InputError(f"{repo}: no such directory; pass --repo with the repository to judge")
         self._cwd = repo
+        self._env = _git_env(repo.absolute() if trust_owner else None)
         top = self._run("rev-parse", "--show-toplevel", what=f"{repo} is not a git repository")
         self.root = Path(top.strip())
         self._object_format = self._run("rev-parse", "--show-object-format", what="git").strip() or "sha1"
@@ -60,6 +75,7 @@ class Git:
             "hash-object", "-t", "tree", "--stdin", what="git", stdin=""
         ).strip()
         self._batch: subprocess.Popen[bytes] | None = None
+        self._trees: dict[str, GitTree] = {}
         self.requests: list[str] = []  # every object name asked of cat-file, for tests and benchmarks
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -92,13 +108,57 @@ class Git:
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
-        branch = self._default_branch()
-        if branch is not None:
-            merge_base = self._try("merge-base", branch, head)
-            if merge_base and merge_base != head:
-                return merge_base
+        merge_base = self.default_merge_base(head)
+        if merge_base and merge_base != head:
+            return merge_base
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
+
+    def default_merge_base(self, head: str) -> str | None:
+        """The merge-base of `head` with the default branch (`head` itself when it is on it); None
+        without a default branch or a common history."""
+        branch = self._default_branch()
+        return self.merge_base(branch, head) if branch is not None else None
+
+    def merge_base_with_default(self, head: str, remote: str | None = None) -> str | None:
+        """The merge-base of head with the default branch (`remote`'s first, when named): the base a
+        pull request from head is judged against. None when there is no default branch, or head is on it."""
+        remote_head = f"refs/remotes/{remote}/HEAD" if remote else None
+        if remote_head and self._try("rev-parse", "--verify", "--quiet", remote_head):
+            merge_base = self.merge_base(remote_head, head)
+        else:
+            merge_base = self.default_merge_base(head)
+        return merge_base if merge_base and merge_base != head else None
+
+    def snapshot_index(self) -> str:
+        """A commit of exactly what is staged (the index git would commit), on top of HEAD.
+
+        Like `git stash create`, it writes objects without any ref pointing at them, so nothing in the
+        repository changes; git's garbage collection removes them in time.
+        """
+        tree = self._run(
+            "write-tree", what="cannot read the staged changes (resolve merge conflicts and stage the result first)"
+        ).strip()
+        parent = self._try("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        identity = {}
+        if not self._try("var", "GIT_COMMITTER_IDENT"):
+            # Only the tree is judged; an identity is needed to write the commit object at all.
+            identity = {
+                "GIT_AUTHOR_NAME": "gate", "GIT_AUTHOR_EMAIL": "gate@localhost",
+                "GIT_COMMITTER_NAME": "gate", "GIT_COMMITTER_EMAIL": "gate@localhost",
+            }
+        parents = ["-p", parent] if parent else []
+        return self._run(
+            "commit-tree", tree, *parents, "-m", "the staged changes", what="git commit-tree", env=identity
+        ).strip()
+
+    def merge_base(self, base: str, head: str) -> str | None:
+        """The best common ancestor of two commits, None when they have none (or one is missing)."""
+        return self._try("merge-base", base, head) or None
+
+    def has(self, rev: str) -> bool:
+        """Whether the clone holds the commit a revision names."""
+        return bool(self._try("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"))
 
     def _default_branch(self) -> str | None:
         symbolic = self._try("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
@@ -142,7 +202,10 @@ class Git:
         return parse_raw_diff(out)
 
     def tree(self, rev: str) -> GitTree:
-        return GitTree(self, rev)
+        """One side of the change; the same object for the same revision, so what it read is kept."""
+        if rev not in self._trees:
+            self._trees[rev] = GitTree(self, rev)
+        return self._trees[rev]
 
     # -- cat-file --batch ---------------------------------------------------------------------
     def object(self, name: str) -> tuple[str, bytes] | None:
@@ -187,7 +250,7 @@ class Git:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=_git_env(),
+                env=self._env,
             )
         return self._batch
 
@@ -206,7 +269,7 @@ class Git:
         return entries
 
     # -- subprocess helpers -------------------------------------------------------------------
-    def _run(self, *args: str, what: str, stdin: str | None = None) -> str:
+    def _run(self, *args: str, what: str, stdin: str | None = None, env: Mapping[str, str] | None = None) -> str:
         try:
             result = subprocess.run(
                 ["git", *args],
@@ -215,7 +278,7 @@ class Git:
                 capture_output=True,
                 text=True,
                 errors="surrogateescape",  # names that are not UTF-8 stay readable byte for byte
-                env=_git_env(),
+                env={**self._env, **(env or {})},
                 check=False,
             )
         except FileNotFoundError:
@@ -235,7 +298,7 @@ class Git:
         # stderr goes to a file: a pipe nobody reads while stdout is drained could fill and stall git.
         with tempfile.TemporaryFile() as errors, subprocess.Popen(
             ["git", *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=errors, env=_git_env(),
+            stderr=errors, env=self._env,
         ) as process:
             assert process.stdout is not None
             out = _read_up_to(process.stdout, limit + 1)
@@ -280,9 +343,9 @@ class GitTree:
             self._listings[path] = self._git.parse_tree(found[1]) if found and found[0] == "tree" else {}
         return self._listings[path]
 
-    def listdir(self, path: str) -> Mapping[str, str]:
+    def listdir(self, path: str) -> Mapping[str, EntryKind]:
         return {
-            name: ("dir" if mode == _MODE_TREE else "file")
+            name: (EntryKind.DIR if mode == _MODE_TREE else EntryKind.FILE)
             for name, (mode, _sha) in self._entries(path).items()
             if mode != _MODE_GITLINK
         }

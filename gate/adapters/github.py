@@ -5,8 +5,8 @@ an exhausted primary rate limit (403 with `retry-after` or `x-ratelimit-remainin
 connections and timeouts. Waits honour `retry-after`, then `x-ratelimit-reset`, else back off
 exponentially; one request's retries stay within `retry_budget` seconds and all retries of a run
 stop once `session_budget` has passed, and no request starts once `total_budget` has passed since
-the first, so a job never hangs on GitHub. Other refusals are
-explained in one line that names the permission the token lacks.
+the first, so a job never hangs on GitHub. Other refusals are explained in one line that names the
+permission the token lacks.
 
 The token lives only in the HTTP client's headers: it is in no repr, message or log line. Text
 the API sends back (error messages, titles, role names) has credentials redacted before it leaves
@@ -30,7 +30,16 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
+from gate.core.models import ChangedFile, FileStatus
 from gate.core.redact import redact
+
+# How the pull-request files endpoint names a file's status; anything else is a modification.
+_FILE_STATUS = {
+    "added": FileStatus.ADDED,
+    "copied": FileStatus.ADDED,
+    "removed": FileStatus.DELETED,
+    "renamed": FileStatus.RENAMED,
+}
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
@@ -84,6 +93,19 @@ def permission_for(method: str, path: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PullInfo:
+    number: int
+    author: str | None
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    url: str | None
+    title: str | None
+    merged: bool = False
+    merge_commit_sha: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Identity:
     """Who gate's token acts as: the account whose comments and statuses are gate's own."""
 
@@ -91,13 +113,11 @@ class Identity:
     id: int | None
     kind: str  # "user": a personal or OAuth token; "app": the workflow's GITHUB_TOKEN
 
-    def wrote(self, user: object) -> bool:
-        """Whether `user` (an API `user`/`creator` object) is this identity."""
-        if not isinstance(user, dict) or not isinstance(user.get("login"), str):
+    def wrote(self, login: str | None, user_id: int | None) -> bool:
+        """Whether the account `login` (with `user_id`) is this identity: the login and, when known, the id."""
+        if login is None or login.casefold() != self.login.casefold():
             return False
-        if user["login"].casefold() != self.login.casefold():
-            return False
-        return self.id is None or user.get("id") == self.id
+        return self.id is None or user_id == self.id
 
 
 # The workflow's GITHUB_TOKEN (an installation token of the GitHub Actions app) writes comments and
@@ -107,13 +127,23 @@ ACTIONS_BOT = Identity(login="github-actions[bot]", id=41898282, kind="app")
 
 
 @dataclass(frozen=True, slots=True)
+class IssueComment:
+    id: int
+    author: str | None
+    author_type: str  # "Bot", "User", "Organization"
+    body: str
+    author_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CommitStatus:
     context: str
-    state: str
-    description: str
-    target_url: str
-    creator: dict[str, Any] | None
+    state: str  # error, failure, pending, success
+    creator: str | None
+    target_url: str | None
+    description: str | None
     created_at: datetime | None
+    creator_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,21 +157,9 @@ class WorkflowRun:
     started_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class PullInfo:
-    number: int
-    author: str | None
-    head_sha: str
-    base_sha: str
-    base_ref: str
-    url: str | None
-    title: str | None
-    merged: bool = False
-    merge_commit_sha: str | None = None
-
-
 class GitHub:
-    """One repository's slice of the REST API, with the calls gate makes."""
+    """One repository's slice of the REST API, with the calls gate makes; answers come back as typed
+    records, and an answer of another shape is a `GitHubError` naming the endpoint."""
 
     def __init__(
         self,
@@ -225,12 +243,18 @@ class GitHub:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
 
-    def pull_files(self, number: int) -> list[dict[str, Any]]:
+    def pull_files(self, number: int) -> tuple[ChangedFile, ...]:
+        """The files a pull request changes, as GitHub lists them (at most 3000)."""
         path = self._repo(f"/pulls/{number}/files")
-        files = list(self.paginate(path))
-        if not all(isinstance(item.get("filename"), str) for item in files):
-            raise malformed("GET", path)
-        return files
+        files = []
+        for item in self.paginate(path):
+            name, previous = item.get("filename"), item.get("previous_filename")
+            if not isinstance(name, str) or not name:
+                raise malformed("GET", path)
+            status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
+            old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
+            files.append(ChangedFile(name, status, old))
+        return tuple(files)
 
     def labels(self, number: int) -> list[str]:
         path = self._repo(f"/issues/{number}/labels")
@@ -248,7 +272,7 @@ class GitHub:
                 continue
             if name.casefold() != label.casefold():
                 continue
-            at = parse_time(event.get("created_at"))
+            at = api_time(event.get("created_at"))
             if at is None:
                 continue
             key = (at, _number(event.get("id")), _login(event.get("actor")))
@@ -272,7 +296,7 @@ class GitHub:
             at
             for event in self.issue_events(number)
             if event.get("event") in ("head_ref_force_pushed", "head_ref_restored")
-            and (at := parse_time(event.get("created_at"))) is not None
+            and (at := api_time(event.get("created_at"))) is not None
         ]
         return max(moves, default=None)
 
@@ -293,7 +317,7 @@ class GitHub:
         times = [
             at
             for suite in self.paginate(self._repo(f"/commits/{sha}/check-suites"), key="check_suites")
-            if (at := parse_time(suite.get("created_at"))) is not None
+            if (at := api_time(suite.get("created_at"))) is not None
         ]
         return min(times) if times else None
 
@@ -319,7 +343,7 @@ class GitHub:
                 self._identity = Identity(login=login, id=user_id, kind="user")
         return self._identity
 
-    def find_comment(self, number: int, marker: str, author: Identity) -> dict[str, Any] | None:
+    def find_comment(self, number: int, marker: str, author: Identity) -> IssueComment | None:
         """The sticky comment: the first one carrying the marker that `author` (gate's identity) wrote.
 
         Anyone can post the marker, a person or another app's bot. Taking their comment would make
@@ -328,13 +352,17 @@ class GitHub:
         """
         path = self._repo(f"/issues/{number}/comments")
         for comment in self.paginate(path):
-            if not author.wrote(comment.get("user")):
+            user = comment.get("user")
+            if not author.wrote(_login(user), _user_id(user)):
                 continue
             if marker not in str(comment.get("body") or ""):
                 continue
-            if not isinstance(comment.get("id"), int):
+            comment_id = comment.get("id")
+            if not isinstance(comment_id, int) or isinstance(comment_id, bool):
                 raise malformed("GET", path)
-            return comment
+            kind = str(user.get("type") or "") if isinstance(user, dict) else ""
+            return IssueComment(id=comment_id, author=_login(user), author_type=kind, body=str(comment["body"]),
+                                author_id=_user_id(user))
         return None
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
@@ -344,17 +372,18 @@ class GitHub:
         return self._object("PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body})
 
     def statuses(self, sha: str) -> list[CommitStatus]:
-        """The commit's statuses, newest first (as GitHub lists them)."""
+        """The commit's statuses, newest first, as GitHub lists them."""
         found = []
         for item in self.paginate(self._repo(f"/commits/{sha}/statuses")):
-            creator = item.get("creator")
+            description = _optional_text(item.get("description"))
             found.append(CommitStatus(
                 context=str(item.get("context") or ""),
                 state=str(item.get("state") or ""),
-                description=self.redact(str(item.get("description") or "")),
-                target_url=str(item.get("target_url") or ""),
-                creator=creator if isinstance(creator, dict) else None,
-                created_at=parse_time(item.get("created_at")),
+                creator=_login(item.get("creator")),
+                target_url=_optional_text(item.get("target_url")),
+                description=self.redact(description) if description is not None else None,
+                created_at=api_time(item.get("created_at")),
+                creator_id=_user_id(item.get("creator")),
             ))
         return found
 
@@ -382,7 +411,7 @@ class GitHub:
                 head_sha=_text(data["head_sha"]),
                 event=_text(data["event"]),
                 repository=_text(repository),
-                started_at=parse_time(data.get("run_started_at") or data.get("created_at")),
+                started_at=api_time(data.get("run_started_at") or data.get("created_at")),
             )
         except (KeyError, TypeError, ValueError):
             raise malformed("GET", path) from None
@@ -594,6 +623,14 @@ def _whole(value: object) -> int:
     return value
 
 
+def _user_id(user: object) -> int | None:
+    if isinstance(user, dict):
+        value = user.get("id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
 def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -603,7 +640,7 @@ def _number(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def parse_time(value: object) -> datetime | None:
+def api_time(value: object) -> datetime | None:
     """A time GitHub gave, or None when it is missing, not a time, or has no offset.
 
     GitHub writes ISO 8601 in UTC with a `Z`. A time without an offset cannot be compared with
@@ -617,7 +654,6 @@ def parse_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.utcoffset() is not None else None
-
 
 def _message(response: httpx.Response) -> str:
     try:

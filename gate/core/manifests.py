@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gate.core.models import MAX_FILE_BYTES, too_large
+from gate.core.limits import MAX_FILE_BYTES, too_large
 from gate.core.yamlio import YamlError, YMap, load_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -8,13 +8,15 @@ internal types can change without breaking users' pipelines.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gate.core import limits
+
 if TYPE_CHECKING:
-    from gate.core.manifests import ManifestFile
+    from gate.core.manifests import Document, ManifestFile
 
 
 class Severity(enum.StrEnum):
@@ -47,10 +49,43 @@ class Outcome(enum.StrEnum):
     OVERRIDDEN = "overridden"
 
 
-# Rule ids that are not checks but that the engine itself reports (DESIGN §3).
-INVALID_FILE = "invalid-file"
-OVERRIDE = "override"
-INTERNAL_ERROR = "internal-error"
+class Side(enum.StrEnum):
+    """One side of the change."""
+
+    BASE = "base"
+    HEAD = "head"
+
+
+class EntryKind(enum.StrEnum):
+    """What a folder listing holds under a name."""
+
+    FILE = "file"
+    DIR = "dir"
+
+
+class FlagFormat(enum.StrEnum):
+    """The flag-file formats gate reads (the JSON report's `activations[].format`)."""
+
+    FLAGD = "flagd"
+    FLIPT = "flipt"
+    GO_FEATURE_FLAG = "go-feature-flag"
+
+
+class ActivationKind(enum.StrEnum):
+    """How a change turns a flag on (the JSON report's `activations[].change`)."""
+
+    ENABLED = "enabled"
+    ROLLOUT_RAISED = "rollout-raised"
+    DEFAULT_CHANGED = "default-changed"
+
+
+# Rule ids the engine reports itself, besides the checks' own (DESIGN §3). Check ids come from
+# the registry (`gate.core.checks.REGISTRY`), never from a list kept by hand.
+INVALID_FILE = "invalid-file"  # a file gate must read could not be read or parsed
+POLICY = "policy"  # notices about which policy judged the change (an edited or invalid policy)
+OVERRIDE = "override"  # notices about an override label
+INTERNAL_ERROR = "internal-error"  # a check crashed; never waivable
+ENGINE_RULES = (INVALID_FILE, POLICY, OVERRIDE, INTERNAL_ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +115,9 @@ class Finding:
     message: str
     remedy: str = ""
     waived: bool = False
+    # About an object this change leaves as it was (a Canary, an alert rule, an autoscaler...): the
+    # problem was there before, so it is reported at the policy's `pre_existing` severity.
+    pre_existing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +127,8 @@ class Activation:
     flag: str
     path: str
     line: int | None
-    format: str  # flagd | flipt | go-feature-flag
-    change: str  # enabled | rollout-raised | default-changed
+    format: FlagFormat
+    change: ActivationKind
     at: datetime
     in_window: bool
     detail: str = ""  # e.g. "rollout of 'on' 10% -> 50%"
@@ -126,35 +164,6 @@ class Verdict:
         return sum(1 for f in self.findings if f.severity is severity)
 
 
-MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated bundles; judging them would stall CI
-# YAML values one judgement keeps parsed (about 200 bytes each once built): many files of the
-# largest size each would otherwise add up past any memory bound.
-MAX_NODES_KEPT = 400_000
-
-
-class Truncated(bytes):
-    """The first bytes of a file too large to read whole; `size` is the whole file's size.
-
-    A tree hands this out instead of reading a huge file into memory. It is longer than
-    `MAX_FILE_BYTES`, so every reader that bounds what it parses refuses it, naming the real size.
-    """
-
-    size: int
-
-
-def size_of(content: bytes) -> int:
-    """The size of the file `content` came from (its real size when it was truncated)."""
-    return content.size if isinstance(content, Truncated) else len(content)
-
-
-def too_large(content: bytes) -> str | None:
-    """Why a file is too large to judge, or None."""
-    size = size_of(content)
-    if size <= MAX_FILE_BYTES:
-        return None
-    return f"too large to judge ({size / 1048576:.1f} MiB; gate reads files up to {MAX_FILE_BYTES // 1048576} MiB)"
-
-
 class Tree(Protocol):
     """Read-only access to one side of the change (a commit's tree, or the empty tree).
 
@@ -170,8 +179,8 @@ class Tree(Protocol):
         """The file's bytes, or None when there is no regular file (or in-repo symlink) there."""
         ...
 
-    def listdir(self, path: str) -> Mapping[str, str]:
-        """Entries directly under the directory: name -> "file" | "dir"; empty when absent."""
+    def listdir(self, path: str) -> Mapping[str, EntryKind]:
+        """Entries directly under the directory; empty when absent."""
         ...
 
 
@@ -201,12 +210,13 @@ class PullRequest:
     title: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """Everything a check may look at. Built at the edge, read by the pure core.
+    """Everything a check may look at: the change, built by `gate.core.judge`, read by the checks.
 
     `files` excludes paths the policy ignores. File contents come through `base_tree`/`head_tree`
-    on demand, so only what a check asks for is read.
+    on demand, so only what a check asks for is read; a parsed file is kept, so every check that
+    reads it shares one parse.
     """
 
     base: str
@@ -216,18 +226,26 @@ class Context:
     now: datetime
     base_tree: Tree
     head_tree: Tree
-    labels: tuple[str, ...] = ()
     commit: Commit | None = None
     repository: str | None = None  # "owner/name" when known
     pull_request: PullRequest | None = None
     event: str | None = None  # the GitHub event name when run as an action
-    _manifests: dict[tuple[str, str], ManifestFile] = field(default_factory=dict, repr=False)
+    # What was parsed, per side and path: a cache, not part of the value.
+    _manifests: dict[tuple[Side, str], ManifestFile] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # Lookups asked once per finding, indexed once: a file of thousands of objects must not cost
+    # the square of them.
+    _by_path: dict[str, ChangedFile] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _objects: dict[str, dict[tuple[str, str, str, str | None], Document]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def file(self, path: str) -> ChangedFile | None:
-        for changed in self.files:
-            if changed.path == path:
-                return changed
-        return None
+        if not self._by_path:
+            for changed in self.files:
+                self._by_path.setdefault(changed.path, changed)
+        return self._by_path.get(path)
 
     def changed(self, *, suffixes: tuple[str, ...] = (), at_head: bool = True) -> Iterator[ChangedFile]:
         """Changed files, optionally filtered by suffix and by existing at head."""
@@ -238,13 +256,47 @@ class Context:
                 continue
             yield changed
 
+    def changed_manifests(self) -> Iterator[tuple[ChangedFile, ManifestFile]]:
+        """Each changed YAML file at head with its parse, when it parses: a file that does not is
+        reported once, as `invalid-file`, by the engine, and skipped by everyone else."""
+        from gate.core.manifests import YAML_SUFFIXES
+
+        for changed in self.changed(suffixes=YAML_SUFFIXES):
+            manifest = self.manifest(changed.path)
+            if manifest.ok:
+                yield changed, manifest
+
+    def resources(self, kinds: Iterable[str], groups: Iterable[str] | None = None) -> Iterator[Document]:
+        """The Kubernetes resources of these kinds (and API groups) in the changed YAML files."""
+        wanted_kinds, wanted_groups = tuple(kinds), None if groups is None else tuple(groups)
+        for _changed, manifest in self.changed_manifests():
+            yield from manifest.resources(kinds=wanted_kinds, groups=wanted_groups)
+
+    def before(self, document: Document) -> Document | None:
+        """The same object (API group, kind, namespace, name) on the base side of its file, if any."""
+        changed = self.file(document.path)
+        if changed is None or changed.status is FileStatus.ADDED:
+            return None
+        path = changed.old_path or changed.path
+        if path not in self._objects:
+            index: dict[tuple[str, str, str, str | None], Document] = {}
+            for candidate in self.manifest(path, Side.BASE).resources():
+                index.setdefault((candidate.group, candidate.kind, candidate.name, candidate.namespace), candidate)
+            self._objects[path] = index
+        return self._objects[path].get((document.group, document.kind, document.name, document.namespace))
+
+    def unchanged(self, document: Document) -> bool:
+        """Whether this change leaves the object exactly as it was (its findings are pre-existing)."""
+        previous = self.before(document)
+        return previous is not None and previous.data == document.data
+
     def service_of(self, path: str) -> Service | None:
         for service in self.services:
             if path == service.path or path.startswith(service.path + "/"):
                 return service
         return None
 
-    def manifest(self, path: str, side: str = "head") -> ManifestFile:
+    def manifest(self, path: str, side: Side = Side.HEAD) -> ManifestFile:
         """The parsed YAML documents of a file, read and parsed once per side.
 
         Parsed files are kept for every check that asks again, so what one judgement keeps is
@@ -256,21 +308,16 @@ class Context:
         key = (side, path)
         if key not in self._manifests:
             kept = sum(m.nodes for m in self._manifests.values())
-            if kept >= MAX_NODES_KEPT:
+            if kept >= limits.MAX_NODES_KEPT:
                 self._manifests[key] = ManifestFile(
                     path=path,
                     error=f"the change holds more YAML than gate judges at once ({kept:,} values read before this "
                     "file); split the change, or list generated files under the policy's `ignore`",
                 )
             else:
-                tree = self.head_tree if side == "head" else self.base_tree
+                tree = self.head_tree if side is Side.HEAD else self.base_tree
                 self._manifests[key] = load_manifest(path, tree.read(path))
         return self._manifests[key]
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a `Z`, to the second: how gate writes every time it reports."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_mapping(value: Any) -> Mapping[str, Any] | None:

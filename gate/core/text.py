@@ -10,6 +10,7 @@ message are shown escaped, so they can neither break the line nor start another 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -60,4 +61,20 @@ def printable_data(value: Any) -> Any:
         return {printable_data(key): printable_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [printable_data(item) for item in value]
+    return value
+
+
+def printable_deep(value: Any) -> Any:
+    """`value` (frozen dataclasses, tuples, lists, dicts, strings) with every string made printable."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(printable_deep(item) for item in value)
+    if isinstance(value, list):
+        return [printable_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {printable_deep(key): printable_deep(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: printable_deep(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
     return value

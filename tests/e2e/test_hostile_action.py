@@ -218,7 +218,7 @@ def test_a_crash_while_judging_a_push_still_publishes_the_notice_with_the_intern
     inputs, queue = sns_inputs(moto)
 
     run = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after,
-                     extra_env=break_gate(tmp_path, "gate.core.judge", "judge_change"), **inputs)
+                     extra_env=break_gate(tmp_path, "gate.core.judge", "judge"), **inputs)
 
     assert run.code == 3  # a bug in gate, said as such
     (message,) = notices(moto, queue)

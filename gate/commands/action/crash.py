@@ -19,11 +19,14 @@ from gate.commands.action.events import Plan
 from gate.core.judge import Judgement
 from gate.core.models import INTERNAL_ERROR, ChangedFile, Commit, Context, Finding, Outcome, Severity, Verdict
 from gate.core.policy import default_policy
+from gate.core.request import Refs, RepositoryPolicy, Request
 
 T = TypeVar("T")
 
 
-def crashed_judgement(git: Git, plan: Plan, settings: ActionSettings, now: datetime, error: Exception) -> Judgement:
+def crashed_judgement(
+    git: Git, plan: Plan, settings: ActionSettings, now: datetime, request: Request | None, error: Exception
+) -> Judgement:
     where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     at = f", at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
     head = _try(lambda: git.resolve(plan.head), plan.head)
@@ -52,7 +55,10 @@ def crashed_judgement(git: Git, plan: Plan, settings: ActionSettings, now: datet
         event=settings.event_name,
     )
     verdict = Verdict(outcome=Outcome.FAIL, findings=(finding,))
-    return Judgement(context=context, policy=default_policy(), verdict=verdict)
+    if request is None:
+        request = Request(refs=Refs(base=plan.base, head=plan.head), now=now, policy=RepositoryPolicy(),
+                          repository=settings.repository, event=settings.event_name)
+    return Judgement(request=request, context=context, policy=default_policy(), verdict=verdict)
 
 
 def _try(step: Callable[[], T], fallback: T) -> T:

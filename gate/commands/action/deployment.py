@@ -47,13 +47,15 @@ def deployment_notice(github: GitHub, settings: ActionSettings, judgement: Judge
         say(f"gate: the deployment notice for {sha[:12]} was already published (status {NOTICE_STATUS_CONTEXT})")
         notes.add(f"the deployment notice for `{sha[:12]}` was already published; not sent again")
         return False
-    from gate.publish import publish_deployment_notice
+    from gate.adapters import sns
 
-    outcome = publish_deployment_notice(
+    outcome = sns.publish_notice(
         judgement,
-        topic_arn=settings.sns_topic_arn,
-        region=settings.aws_region or None,
-        endpoint_url=settings.sns_endpoint_url or None,
+        sns.SnsSettings(
+            topic_arn=settings.sns_topic_arn,
+            region=settings.aws_region or None,
+            endpoint_url=settings.sns_endpoint_url or None,
+        ),
         event=settings.event_name,
     )
     if outcome.published:
@@ -113,12 +115,12 @@ class _Proof:
 
     def why_not(self, status: CommitStatus) -> str | None:
         """None when the status proves the notice went out; else why it does not count."""
-        creator = _login(status.creator)
         if status.state != "success":
             return f"one is {status.state or 'stateless'}, not success"
-        if not self.me.wrote(status.creator):
+        if not self.me.wrote(status.creator, status.creator_id):
+            creator = status.creator or "an unknown account"
             return f"one was created by {creator}, not by gate's identity {self.me.login}"
-        named = self._named_run(status.target_url)
+        named = self._named_run(status.target_url or "")
         if isinstance(named, str):
             return named
         run_id, attempt = named
@@ -163,7 +165,7 @@ class _Proof:
 
     def _merged_here(self, run: WorkflowRun, status: CommitStatus) -> str | None:
         """A pull_request run counts when its pull request (the status says which) was merged as this commit."""
-        found = _PULL.search(status.description)
+        found = _PULL.search(status.description or "")
         number = int(found["number"]) if found else None
         if number is None:
             return f"one names run {run.id} of a pull request that gate cannot match to this commit"
@@ -192,12 +194,6 @@ def _record_sent(
         )
     except GitHubError as exc:
         notes.warning(f"the notice went out but gate could not record it, so a re-run may send it again: {exc}")
-
-
-def _login(user: object) -> str:
-    if isinstance(user, dict) and isinstance(user.get("login"), str):
-        return f"{user['login']}"
-    return "an unknown account"
 
 
 def _clip(text: str) -> str:

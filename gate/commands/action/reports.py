@@ -28,21 +28,21 @@ def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None
     from gate.core.report import json as json_report
     from gate.core.report import markdown, text
 
-    verdict, context = judgement.verdict, judgement.context
+    verdict = judgement.verdict
     report_path, shown_path = report_location(settings)
 
     def json_file() -> None:
         nonlocal shown_path
         try:
-            report_path.write_text(json_report.render(verdict, context), encoding="utf-8")
+            report_path.write_text(json_report.render(judgement), encoding="utf-8")
         except OSError as exc:
             shown_path = ""
             notes.add(f"gate could not write the JSON report to {report_path}: {exc.strerror}")
 
     if not _rendered("the JSON report", notes, json_file):
         shown_path = ""
-    _rendered("the text report", notes, lambda: say_verbatim("gate report", text.render(verdict, context)))
-    _rendered("the annotations", notes, lambda: write(annotations.render(verdict, context)))
+    _rendered("the text report", notes, lambda: say_verbatim("gate report", text.render(judgement)))
+    _rendered("the annotations", notes, lambda: write(annotations.render(judgement)))
     _rendered("the outputs", notes, lambda: runner.write_outputs(
         settings.output_path,
         {
@@ -55,7 +55,7 @@ def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None
         },
     ))
     _rendered("the job summary", notes, lambda: runner.append_summary(
-        settings.summary_path, clean(markdown.render(verdict, context))
+        settings.summary_path, clean(markdown.render(judgement))
     ))
 
 
@@ -90,7 +90,7 @@ def comment(github: GitHub, settings: ActionSettings, number: int, judgement: Ju
     if not settings.token:
         notes.add("no github-token, so no pull-request comment; the report is in this summary")
         return
-    body = clean(comment.render(judgement.verdict, judgement.context))
+    body = clean(comment.render(judgement))
     try:
         # Only a comment gate's own identity wrote is gate's to edit. If GitHub cannot say who
         # that is, gate posts a new comment rather than edit one it cannot prove is its own.
@@ -101,7 +101,7 @@ def comment(github: GitHub, settings: ActionSettings, number: int, judgement: Ju
             me = None
         existing = github.find_comment(number, comment.MARKER, me) if me is not None else None
         if existing is not None:
-            github.update_comment(int(existing["id"]), body)
+            github.update_comment(existing.id, body)
             say(f"gate: updated the report comment on pull request #{number}")
         else:
             github.create_comment(number, body)

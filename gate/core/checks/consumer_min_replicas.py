@@ -17,7 +17,9 @@ What is read: the resources in every changed `.yaml`/`.yml` file:
 That sibling lookup is the only place this check reads files the change did not touch, and it is
 bounded: only the folders of Deployments about to be reported, at most 50 files each, by name.
 Kustomize is out of scope: an autoscaler in another folder (a base or an overlay) or a patch that
-sets `replicas` is not seen, so such a Deployment is judged as written.
+sets `replicas` is not seen, so such a Deployment is judged as written. A Helm chart template that
+does not parse as YAML is an `invalid-file` notice, and its resources are not judged until rendered
+(`helm template`).
 
 A workload is critical when any of these holds (all configurable):
 
@@ -34,12 +36,21 @@ A workload is critical when any of these holds (all configurable):
 
 A critical workload whose minimum is below `min_replicas` (2) is an error at the line of the
 minimum (or of `spec` when the minimum is unset and the default applies).
+
+**KEDA's idle replicas.** A ScaledObject's `spec.idleReplicaCount` is the count KEDA scales to
+whenever all its triggers report no activity; `minReplicaCount` then applies only while a trigger is
+active. For a critical consumer, an `idleReplicaCount` below `min_replicas` (KEDA accepts only 0) is
+an error at its line, whatever `minReplicaCount` says: `minReplicaCount: 2` with
+`idleReplicaCount: 0` drops the consumer to zero each time its scaler reads no events, including
+when the scaler reads the wrong queue or cannot reach it. That is the silent queue again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -47,9 +58,10 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, Finding, Severity
+from gate.core.models import Context, EntryKind, FileStatus, Finding, Severity, Side
 
 ID = "consumer-min-replicas"
+ORDER = 50
 
 HPA_GROUPS = ("autoscaling",)
 KEDA_GROUPS = ("keda.sh",)
@@ -110,32 +122,34 @@ class _Minimum:
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    hpas: list[Document] = []
-    scaled_objects: list[Document] = []
-    deployments: list[Document] = []
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
-        hpas.extend(manifest.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
-        scaled_objects.extend(manifest.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
-        deployments.extend(manifest.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    hpas = list(context.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
+    scaled_objects = list(context.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
+    deployments = list(context.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    # Matched through indexes by (kind, name): a change of thousands of objects must not cost the
+    # square of them.
+    workloads = _Index(deployments, lambda d: (d.kind, d.name))
     for hpa in hpas:
-        target = _target(hpa, deployments)
+        target = workloads.match(hpa, _target_ref(hpa))
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
         if reasons:
             minimum = _minimum(hpa, "minReplicas", HPA_DEFAULT_MIN)
-            yield from _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            findings = _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            yield from _marked(findings, _scaler_unchanged(context, hpa, target))
     for scaled in scaled_objects:
-        target = _target(scaled, deployments)
+        target = workloads.match(scaled, _target_ref(scaled))
         reasons = _critical_reasons(scaled, target, options) + _queue_trigger_reasons(scaled, options)
         if reasons:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
-            yield from _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
-    autoscalers = hpas + scaled_objects
+            findings = itertools.chain(
+                _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options),
+                _judge_idle(scaled, minimum, reasons, options),
+            )
+            yield from _marked(findings, _scaler_unchanged(context, scaled, target))
+    autoscalers = _Index(hpas + scaled_objects, _target_ref)
     siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
+    lost: _Index | None = None
     for deployment in deployments:
-        if any(_target(scaler, [deployment]) is not None for scaler in autoscalers):
+        if autoscalers.match(deployment, (deployment.kind, deployment.name)) is not None:
             continue  # its autoscaler is judged instead
         reasons = _critical_reasons(deployment, None, options)
         if not reasons:
@@ -143,9 +157,52 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         minimum = _minimum(deployment, "replicas", DEPLOYMENT_DEFAULT_REPLICAS)
         if minimum.value is not None and minimum.value >= options.min_replicas:
             continue  # passes as written: no need to read its folder
-        if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
+        if siblings.of(deployment.path).match(deployment, (deployment.kind, deployment.name)) is not None:
             continue  # an unchanged autoscaler beside it decides the count
-        yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        findings = _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        unchanged = context.unchanged(deployment)
+        if unchanged and lost is None:
+            lost = _Index(list(_base_autoscalers(context)), _target_ref)
+        old = unchanged and lost is not None and lost.match(deployment, (deployment.kind, deployment.name)) is None
+        yield from _marked(findings, old)
+
+
+class _Index:
+    """Documents by a key, to find the one that matches a document in the same namespace."""
+
+    def __init__(self, documents: list[Document], key: Callable[[Document], tuple[str, str]]) -> None:
+        self._by_key: dict[tuple[str, str], list[Document]] = {}
+        for document in documents:
+            self._by_key.setdefault(key(document), []).append(document)
+
+    def match(self, other: Document, key: tuple[str, str]) -> Document | None:
+        for document in self._by_key.get(key, ()):
+            if same_namespace(other, document):
+                return document
+        return None
+
+
+def _marked(findings: Iterator[Finding], pre_existing: bool) -> Iterator[Finding]:
+    """Findings about an object the change left as it was are pre-existing."""
+    for finding in findings:
+        yield dataclasses.replace(finding, pre_existing=True) if pre_existing else finding
+
+
+def _scaler_unchanged(context: Context, scaler: Document, target: Document | None) -> bool:
+    """An autoscaler is left as it was when it and the workload it scales (when the change holds
+    it: a new `critical` label there makes the autoscaler critical) are both unchanged."""
+    return context.unchanged(scaler) and (target is None or context.unchanged(target))
+
+
+def _base_autoscalers(context: Context) -> Iterator[Document]:
+    """The autoscalers the changed files held before the change. One that scaled a Deployment and
+    is gone (or changed) makes its `replicas` decide again: a too-low count is this change's doing."""
+    for changed in context.changed(suffixes=YAML_SUFFIXES, at_head=False):
+        if changed.status is FileStatus.ADDED:
+            continue
+        before = context.manifest(changed.old_path or changed.path, Side.BASE)
+        yield from before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS)
+        yield from before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)
 
 
 class _SiblingAutoscalers:
@@ -154,17 +211,17 @@ class _SiblingAutoscalers:
     def __init__(self, context: Context, changed_paths: set[str]) -> None:
         self._context = context
         self._changed = changed_paths  # already read as part of the change
-        self._by_folder: dict[str, list[Document]] = {}
+        self._by_folder: dict[str, _Index] = {}
 
-    def of(self, path: str) -> list[Document]:
+    def of(self, path: str) -> _Index:
         folder = posixpath.dirname(path)
         if folder not in self._by_folder:
-            self._by_folder[folder] = list(self._read(folder))
+            self._by_folder[folder] = _Index(list(self._read(folder)), _target_ref)
         return self._by_folder[folder]
 
     def _read(self, folder: str) -> Iterator[Document]:
         entries = self._context.head_tree.listdir(folder)
-        names = sorted(n for n, kind in entries.items() if kind == "file" and n.lower().endswith(YAML_SUFFIXES))
+        names = sorted(n for n, kind in entries.items() if kind is EntryKind.FILE and n.lower().endswith(YAML_SUFFIXES))
         for name in names[:SIBLING_FILES_LIMIT]:
             path = posixpath.join(folder, name)
             if path in self._changed:
@@ -183,14 +240,6 @@ def _target_ref(scaler: Document) -> tuple[str, str]:
         return "", ""
     kind = ref.get("kind") or ("Deployment" if scaler.kind == "ScaledObject" else "")
     return str(kind), str(ref.get("name") or "")
-
-
-def _target(scaler: Document, workloads: list[Document]) -> Document | None:
-    kind, name = _target_ref(scaler)
-    for workload in workloads:
-        if workload.kind == kind and workload.name == name and same_namespace(scaler, workload):
-            return workload
-    return None
 
 
 def _critical_reasons(resource: Document, target: Document | None, options: Options) -> list[str]:
@@ -242,6 +291,37 @@ def _minimum(resource: Document, key: str, default: int) -> _Minimum:
     if key in spec:
         return _Minimum(as_number(spec[key]), spec[key], spec.line_of(key), written=True)
     return _Minimum(float(default), None, resource.data.line_of("spec"), written=False)
+
+
+def _judge_idle(scaled: Document, minimum: _Minimum, reasons: list[str], options: Options) -> Iterator[Finding]:
+    """`idleReplicaCount` below the bound: KEDA scales to it whenever the triggers read no events."""
+    spec = scaled.spec
+    if "idleReplicaCount" not in spec:
+        return
+    raw = spec["idleReplicaCount"]
+    idle = as_number(raw)
+    bound = options.min_replicas
+    if idle is not None and idle >= bound:
+        return
+    found = f"is {raw!r}, not a number" if idle is None else f"is {int(idle)}"
+    while_active = (
+        f" (minReplicaCount {int(minimum.value)} holds only while a trigger is active)"
+        if minimum.value is not None and minimum.written
+        else ""
+    )
+    yield Finding(
+        rule=ID,
+        severity=Severity.ERROR,
+        path=scaled.path,
+        line=spec.line_of("idleReplicaCount"),
+        message=f"ScaledObject {scaled.name or '(unnamed)'} is a critical consumer ({'; '.join(reasons)}) and "
+        f"spec.idleReplicaCount {found}: "
+        f"whenever its triggers read no events KEDA scales it to {int(idle) if idle is not None else 'that count'}, "
+        f"below the minimum of {bound}{while_active}; a scaler that reads the wrong queue, or cannot reach it, "
+        "leaves the queue with no consumer and nothing alerts",
+        remedy=f"remove `spec.idleReplicaCount`, so KEDA keeps `minReplicaCount` ({bound} or more) replicas "
+        "at all times",
+    )
 
 
 def _judge(

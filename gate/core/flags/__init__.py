@@ -1,24 +1,38 @@
 """Feature-flag files: read flagd, Flipt and GO Feature Flag files into one model and diff them.
 
 `read_flag_file(path, raw)` detects the format by the file's shape (not its name) and returns a
-`FlagFile`, or raises `FlagFileError` saying what is wrong. `activations(base, head)` (in `diff`)
-yields what the change turns on. `is_flag_file(path, patterns)` says which paths are flag files.
+`FlagFile`, or raises `FlagFileError` saying what is wrong. An OpenFeature CLI manifest is
+recognised and returned without flags (`FlagFile.judged` is false): it configures nothing at run
+time. `activations(base, head)` (in `diff`) yields what the change turns on.
+`is_flag_file(path, patterns)` says which paths are flag files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gate.core.flags import flagd, flipt, goff
-from gate.core.flags.model import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFile, FlagFileError, FlagState, Rollout, Step
+from gate.core.flags import flagd, flipt, goff, openfeature
+from gate.core.flags.model import (
+    FLAGD,
+    FLIPT,
+    GO_FEATURE_FLAG,
+    Baseline,
+    FlagFile,
+    FlagFileError,
+    FlagState,
+    Rollout,
+    Step,
+)
 from gate.core.flags.shape import FLAG_SUFFIXES, decode
 from gate.core.globs import matches_any
-from gate.core.models import too_large
+from gate.core.limits import too_large
+from gate.core.models import FlagFormat
 
 __all__ = [
     "FLAGD",
     "FLIPT",
     "GO_FEATURE_FLAG",
+    "Baseline",
     "FlagFile",
     "FlagFileError",
     "FlagState",
@@ -41,7 +55,7 @@ def is_flag_file(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return path.lower().endswith(FLAG_SUFFIXES) and matches_any(path, patterns)
 
 
-def detect(documents: list[Any]) -> str | None:
+def detect(documents: list[Any]) -> FlagFormat | None:
     """The format the documents' shape matches, or None."""
     if not documents:
         return None
@@ -59,7 +73,9 @@ def read_flag_file(path: str, raw: bytes) -> FlagFile:
         raise FlagFileError(large)
     documents, lines = decode(path, raw)
     if not documents:
-        return FlagFile(path=path, format="empty")  # an empty file defines no flags
+        return FlagFile(path=path, format=None)  # an empty file defines no flags
+    if len(documents) == 1 and openfeature.looks_like(documents[0]):
+        return openfeature.read(path)  # before flagd, whose shape it shares
     found = detect(documents)
     if found == FLAGD:
         return flagd.read(path, documents[0], lines)

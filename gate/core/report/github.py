@@ -9,8 +9,12 @@ silently. A waived finding is annotated as a notice that says it was waived.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from gate.core.models import Context, Finding, Severity, Verdict
+from gate.core.models import Finding, Severity, Verdict
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 # GitHub displays at most this many annotations of each level (error, warning, notice) per step.
 MAX_ANNOTATIONS_PER_LEVEL = 10
@@ -48,7 +52,7 @@ def annotation(finding: Finding) -> str:
         message = f"waived by an accepted override: {message}"
     if finding.remedy:
         message += f"\n\nFix: {finding.remedy}"
-    title = f"{finding.rule} (waived)" if finding.waived else finding.rule
+    title = finding.rule + (" (waived)" if finding.waived else "") + (" (pre-existing)" if finding.pre_existing else "")
     properties: dict[str, str | int | None] = {
         "file": finding.path or None,
         # A line means nothing without a file, so it goes with the file only.
@@ -72,7 +76,8 @@ def workflow_commands(verdict: Verdict, limit: int = MAX_ANNOTATIONS_PER_LEVEL) 
     return lines
 
 
-def render(verdict: Verdict, context: Context) -> str:
+def render(judgement: Judgement) -> str:
+    verdict, context = judgement.verdict, judgement.context
     counts = (
         f"{len(verdict.blocking)} blocking, {len(verdict.waived)} waived, "
         f"{verdict.count(Severity.WARNING)} warning(s), {verdict.count(Severity.NOTICE)} notice(s)"

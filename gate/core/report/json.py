@@ -6,10 +6,14 @@ It is built field by field from the internal types, so internal changes cannot l
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gate.core.models import Activation, Context, Finding, Override, Verdict, utc_iso
+from gate.core.models import Activation, Finding, Override
 from gate.core.text import printable_data
+from gate.core.times import utc_iso
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 VERSION = 1
 
@@ -17,13 +21,14 @@ VERSION = 1
 utc = utc_iso  # kept for importers of the report's time format
 
 
-def document(verdict: Verdict, context: Context) -> dict[str, Any]:
+def document(judgement: Judgement) -> dict[str, Any]:
     """The report as JSON-ready data; every string printable (a path's bytes that are not UTF-8 as `\\xNN`)."""
-    report: dict[str, Any] = printable_data(_document(verdict, context))
+    report: dict[str, Any] = printable_data(_document(judgement))
     return report
 
 
-def _document(verdict: Verdict, context: Context) -> dict[str, Any]:
+def _document(judgement: Judgement) -> dict[str, Any]:
+    verdict, context = judgement.verdict, judgement.context
     return {
         "version": VERSION,
         "verdict": verdict.outcome.value,
@@ -39,8 +44,8 @@ def _document(verdict: Verdict, context: Context) -> dict[str, Any]:
     }
 
 
-def render(verdict: Verdict, context: Context) -> str:
-    return json.dumps(document(verdict, context), indent=2, ensure_ascii=False) + "\n"
+def render(judgement: Judgement) -> str:
+    return json.dumps(document(judgement), indent=2, ensure_ascii=False) + "\n"
 
 
 def _activation(activation: Activation) -> dict[str, Any]:
@@ -64,6 +69,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "remedy": finding.remedy,
         "waived": finding.waived,
+        # Optional (DESIGN §3): present only on findings about objects the change left as they were.
+        **({"pre_existing": True} if finding.pre_existing else {}),
     }
 
 

@@ -7,9 +7,13 @@ asks when stdout is a terminal and NO_COLOR is unset).
 from __future__ import annotations
 
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from gate.core.models import Context, Finding, Outcome, Severity, Verdict
 from gate.core.text import one_line, visible
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 _COLOURS = {"red": "31", "yellow": "33", "blue": "34", "green": "32", "dim": "2", "bold": "1"}
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.NOTICE: "i"}
@@ -17,7 +21,9 @@ _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.
 _OUTCOME_COLOUR = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.OVERRIDDEN: "yellow"}
 
 
-def render(verdict: Verdict, context: Context, color: bool = False) -> str:
+def render(judgement: Judgement, *, color: bool = False) -> str:
+    verdict, context = judgement.verdict, judgement.context
+
     def paint(text: str, colour: str) -> str:
         return f"\033[{_COLOURS[colour]}m{text}\033[0m" if color else text
 
@@ -86,7 +92,7 @@ def _finding(finding: Finding, paint: object) -> list[str]:
     where = one_line(finding.path) if finding.path else "(change)"
     if finding.line:
         where += f":{finding.line}"
-    waived = " [waived]" if finding.waived else ""
+    waived = (" [waived]" if finding.waived else "") + (" [pre-existing]" if finding.pre_existing else "")
     out = [f"  {mark}{waived} {finding.rule}  {where}", _indent(visible(finding.message))]
     if finding.remedy:
         out.append(_indent(f"fix: {visible(finding.remedy)}"))
