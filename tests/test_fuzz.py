@@ -124,9 +124,22 @@ GOFF_FLAG = st.fixed_dictionaries(
                   {"date": LEAF}, optional={"targeting": st.lists(GOFF_RULE, max_size=2), "defaultRule": GOFF_RULE,
                                             "disable": LEAF})), max_size=2))},
 )
-GOFF_LEGACY = st.fixed_dictionaries({"true": LEAF, "false": LEAF, "default": LEAF, "percentage": some(LEAF)})
+GOFF_LEGACY = st.fixed_dictionaries(
+    {"true": LEAF, "false": LEAF, "default": LEAF},
+    optional={"percentage": some(LEAF), "rule": some(NAMES), "disable": some(st.booleans()),
+              "rollout": some(st.fixed_dictionaries({}, optional={
+                  "progressive": some(st.fixed_dictionaries({}, optional={
+                      "percentage": some(st.fixed_dictionaries({}, optional={"initial": LEAF, "end": LEAF})),
+                      "releaseRamp": some(st.fixed_dictionaries({}, optional={"start": LEAF, "end": LEAF}))})),
+                  "scheduled": some(st.fixed_dictionaries({}, optional={"steps": some(st.lists(
+                      some(st.fixed_dictionaries({"date": LEAF}, optional={"percentage": LEAF, "rule": NAMES})),
+                      max_size=2))}))}))},
+)
 GOFF = st.dictionaries(NAMES, st.one_of(GOFF_FLAG, GOFF_LEGACY), min_size=1, max_size=3)
-FLAG_DOCUMENT = st.one_of(FLAGD, FLIPT, GOFF)
+OPENFEATURE = st.fixed_dictionaries({"flags": st.dictionaries(NAMES, some(st.fixed_dictionaries(
+    {"flagType": some(st.sampled_from(["boolean", "string"])), "defaultValue": LEAF})), max_size=3)},
+    optional={"$schema": st.just("https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json")})
+FLAG_DOCUMENT = st.one_of(FLAGD, FLIPT, GOFF, OPENFEATURE)
 
 
 @FAST
