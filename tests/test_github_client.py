@@ -411,3 +411,14 @@ def test_no_request_starts_once_the_runs_api_time_is_spent(fake: FakeGitHub) -> 
     with client(fake, total_budget=0.0) as github, pytest.raises(GitHubError, match="stopped asking GitHub"):
         github.pull(5)
     assert fake.requests == []
+
+
+@pytest.mark.parametrize("remaining", [b"\xb2", b"12a", b"-1", b""])
+def test_a_rate_limit_header_that_is_no_number_is_ignored_not_a_crash(remaining: bytes) -> None:
+    # "²" (what latin-1 makes of the byte B2) is a digit to str.isdigit() and no number to int().
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=[(b"x-ratelimit-remaining", remaining)], json=[])
+
+    github = GitHub("https://api.github.com", TOKEN, "o/r", transport=httpx.MockTransport(answer), sleep=Sleeps())
+    assert github.labels(1) == []
+    assert github.rate_remaining is None

@@ -76,7 +76,9 @@ class ActionSettings:
     fail_on_notice_error: bool
     now: str  # GATE_NOW: judge as if it were then (tests and replays), announced; empty means the clock
     token: str = field(default="", repr=False)
-    # This run, to name it in the notice's status and to recognise statuses earlier runs wrote.
+    # The `sweep` input: set the golden-window status of every open pull request (a schedule always does).
+    sweep: bool = False
+    # This run: the address a commit status links to, and what recognises statuses earlier runs wrote.
     server_url: str = "https://github.com"
     run_id: int | None = None
     run_attempt: int = 1
@@ -94,7 +96,7 @@ class ActionSettings:
 
     @property
     def run_url(self) -> str:
-        """The address of this run's attempt, which the notice's status names; empty outside Actions."""
+        """The address of this run's attempt; empty outside Actions."""
         if self.run_id is None:
             return ""
         return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}/attempts/{self.run_attempt}"
@@ -129,6 +131,7 @@ class ActionSettings:
             fail_on_notice_error=boolean_input(env, "fail-on-notice-error", False),
             now=env.get("GATE_NOW", "").strip(),
             token=input_value(env, "github-token") or env.get("GITHUB_TOKEN", "").strip(),
+            sweep=boolean_input(env, "sweep", False),
             server_url=(env.get("GITHUB_SERVER_URL", "").strip() or "https://github.com").rstrip("/"),
             run_id=_positive(env.get("GITHUB_RUN_ID")),
             run_attempt=_positive(env.get("GITHUB_RUN_ATTEMPT")) or 1,

@@ -18,6 +18,7 @@ own options. Unknown keys anywhere are errors that name the file and the key pat
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
@@ -68,6 +69,62 @@ class OverridePolicy(BaseModel):
             if rule_id not in REGISTRY:
                 raise ValueError(f"unknown rule id '{rule_id}' (waivable: {', '.join(REGISTRY)})")
         return waivable
+
+
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+class ReconcilerPolicy(BaseModel):
+    """A GitOps controller's object that applies this repository to the cluster, for when its
+    manifest is not among the files gate reads. The deployment notice then says how to pause it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    controller: Literal["flux", "argocd"] = Field(description="flux (a Kustomization) or argocd (an Application).")
+    name: str = Field(description="The Flux Kustomization's or the Argo CD Application's name.")
+    namespace: str | None = Field(
+        None, description="Its namespace (default: flux-system for Flux, argocd for Argo CD)."
+    )
+    paths: tuple[str, ...] = Field(("**",), description="Globs of the repository paths it applies.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # Full matches only: these values go into the commands the notice prints.
+        if _DNS_SUBDOMAIN.fullmatch(value) is None:
+            raise ValueError(f"{value!r} is not a Kubernetes object name")
+        return value
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        if value is not None and _DNS_LABEL.fullmatch(value) is None:
+            raise ValueError(f"{value!r} is not a Kubernetes namespace name")
+        return value
+
+
+class GitOpsPolicy(BaseModel):
+    """How the deployment notice learns that a GitOps controller reconciles the repository."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    detect: bool = Field(
+        True,
+        description="Look for Flux Kustomizations and Argo CD Applications in the changed files and in "
+        "well-known folders (clusters/, flux-system/, argocd/...).",
+    )
+    reconcilers: tuple[ReconcilerPolicy, ...] = Field(
+        (), description="Controllers that apply this repository, when their objects live elsewhere."
+    )
+
+
+class NoticePolicy(BaseModel):
+    """The deployment notice (`gate notify`, and `gate action` on a push)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gitops: GitOpsPolicy = Field(default_factory=GitOpsPolicy)
 
 
 def _block_model(spec: CheckSpec) -> type[CheckOptions]:
@@ -122,6 +179,7 @@ class _PolicyBase(BaseModel):
         "makes the change fix them too.",
     )
     override: OverridePolicy = Field(default_factory=OverridePolicy)
+    notice: NoticePolicy = Field(default_factory=NoticePolicy)
 
 
 def policy_model(registry: Mapping[str, CheckSpec] | None = None) -> type[_PolicyBase]:
@@ -167,6 +225,10 @@ class Policy:
     @property
     def override(self) -> OverridePolicy:
         return self.model.override
+
+    @property
+    def notice(self) -> NoticePolicy:
+        return self.model.notice
 
     @property
     def pre_existing(self) -> Severity:
@@ -267,6 +329,12 @@ def _known_keys(loc: tuple[Any, ...]) -> str:
         known = ["enabled", "level", *REGISTRY[str(loc[1])].options.model_fields]
     elif loc[0] == "override" and len(loc) == 2:
         known = list(OverridePolicy.model_fields)
+    elif loc[0] == "notice" and len(loc) == 2:
+        known = list(NoticePolicy.model_fields)
+    elif loc[:2] == ("notice", "gitops") and len(loc) == 3:
+        known = list(GitOpsPolicy.model_fields)
+    elif loc[:3] == ("notice", "gitops", "reconcilers") and len(loc) == 5:
+        known = list(ReconcilerPolicy.model_fields)
     else:
         return ""
     return f" (known: {', '.join(known)})"
