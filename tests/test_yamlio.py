@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gate.core.yamlio import YamlError, YList, YMap, load_all, load_one
+from gate.core import yamlio
+from gate.core.yamlio import MAX_DEPTH, YamlError, YList, YMap, load_all, load_one
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,65 @@ def test_duplicate_keys_are_errors_with_both_lines() -> None:
         load_all("spec:\n  replicas: 1\n  replicas: 3\n")
     assert raised.value.line == 3
     assert "duplicate key 'replicas' (first at line 2)" in raised.value.message
+
+
+# A plain tree (no alias, merge key or tag) is measured while it is built, in the same pass; the
+# others by check_graph. Both must agree on what they measure and refuse.
+PLAIN_TREES = [
+    "a: 1\n",
+    "apiVersion: v1\nkind: List\nitems:\n  - {name: a, ports: [80, 443]}\n  - name: b\n    labels: {x: 'y'}\n",
+    "---\na: [1, [2, [3]]]\n---\n---\nb: {c: {d: e}}\n",
+    "- " * 120 + "x\n",
+    "v: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a: 1\n", True),
+        ("a: &x 1\nb: *x\n", False),
+        ("expr: rate(x[5m]) * 100\n", False),  # a `*` in a string: measured the careful way, still right
+        ("base: &b {x: 1}\nd: {<<: *b}\n", False),
+        ("d: {<<: {x: 1}}\n", False),
+        ("data: !!binary aGk=\n", False),
+        ("msg: ship it!\n", False),
+        (b"a: 1\n", True),
+        (b"a: *x\n", False),
+    ],
+)
+def test_which_texts_are_plain_trees(text: str | bytes, plain: bool) -> None:
+    assert yamlio._is_plain(text) is plain
+
+
+@pytest.mark.parametrize("text", PLAIN_TREES)
+def test_a_plain_tree_is_measured_as_check_graph_measures_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert yamlio._is_plain(text)
+    one_pass = yamlio.load_stream(text)
+    monkeypatch.setattr(yamlio, "_is_plain", lambda _text: False)
+    two_passes = yamlio.load_stream(text)
+    assert (one_pass.documents, one_pass.nodes) == (two_passes.documents, two_passes.nodes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        "a:\n" + "".join("  " * i + f"  k{i}:\n" for i in range(MAX_DEPTH + 3)) + "  " * (MAX_DEPTH + 4) + "x\n",
+        "---\nok: 1\n---\n" + "- " * (MAX_DEPTH + 1) + "x\n",
+    ],
+)
+def test_a_plain_tree_too_deep_is_refused_as_check_graph_refuses_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert yamlio._is_plain(text)
+    with pytest.raises(YamlError, match="nested deeper") as one_pass:
+        yamlio.load_stream(text)
+    monkeypatch.setattr(yamlio, "_is_plain", lambda _text: False)
+    with pytest.raises(YamlError, match="nested deeper") as two_passes:
+        yamlio.load_stream(text)
+    assert (one_pass.value.message, one_pass.value.line) == (two_passes.value.message, two_passes.value.line)
+
+
+def test_the_loader_is_reusable_after_a_plain_tree_was_refused() -> None:
+    with pytest.raises(YamlError):
+        load_all("v: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n")
+    assert load_all("a: &x [1]\nb: *x\n") == [{"a": [1], "b": [1]}]

@@ -9,8 +9,9 @@ Mappings load as `YMap` (a dict that knows its own line and the line of each key
 `YList` (a list that knows the line of each item), so every finding can point at a line.
 The C loader is used when PyYAML was built with it.
 
-Untrusted input is bounded before anything is built from it. Each document's node graph, as
-composed from the text, is measured once (linear time, aliases counted by memoised size): aliases
+Untrusted input is bounded before anything built from it is kept. Each document's node graph, as
+composed from the text, is measured once (linear time, aliases counted by memoised size; a document
+that is a plain tree, as most manifests are, is measured while it is built, in the same pass): aliases
 may not expand a document beyond `max(ALIAS_FLOOR, ALIAS_RATIO x its own nodes)` nodes, nor beyond
 `ALIAS_MAX_NODES`, the way Kubernetes' YAML decoder refuses "billion laughs" documents; a document
 may not nest deeper than `MAX_DEPTH` (through aliases too); an alias may not contain itself; and an
@@ -82,7 +83,32 @@ def line_of(container: Any, key: Any = None) -> int | None:
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
-    """SafeLoader with YAML 1.2 core-schema scalars and line-keeping containers."""
+    """SafeLoader with YAML 1.2 core-schema scalars and line-keeping containers.
+
+    While `counting`, it counts the nodes it constructs and stops past MAX_DEPTH levels: for a
+    document that is a plain tree (see `_is_plain`), this measures it as `check_graph` would,
+    without a second walk over its nodes.
+    """
+
+    counting = False
+    counted = 0
+    level = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not self.counting:
+            return super().construct_object(node, deep)
+        self.counted += 1
+        self.level += 1
+        try:
+            if self.level > MAX_DEPTH:
+                raise _TooDeep
+            return super().construct_object(node, deep)
+        finally:
+            self.level -= 1
+
+
+class _TooDeep(Exception):
+    """A plain tree went past MAX_DEPTH while it was constructed: `check_graph` says where."""
 
 
 # YAML 1.2 core schema: only these plain scalars resolve to non-strings.
@@ -194,6 +220,7 @@ def load_stream(text: str | bytes) -> Loaded:
     """`load_all` with the stream's node count. Raises YamlError."""
     documents: list[Any] = []
     nodes = 0
+    plain = _is_plain(text)
     try:
         if len(text) > _COUNT_FIRST:
             _count_nodes(text)
@@ -201,9 +228,14 @@ def load_stream(text: str | bytes) -> Loaded:
         try:
             while loader.check_node():
                 node = loader.get_node()
-                if node is not None:
+                if node is None:
+                    documents.append(None)
+                elif plain:
+                    documents.append(_construct_tree(loader, node))
+                    nodes += loader.counted
+                else:
                     nodes += check_graph(node)
-                documents.append(loader.construct_document(node) if node is not None else None)
+                    documents.append(loader.construct_document(node))
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -216,6 +248,31 @@ def load_stream(text: str | bytes) -> Loaded:
     except RecursionError:
         raise YamlError("nesting too deep", None) from None
     return Loaded(documents, nodes)
+
+
+def _is_plain(text: str | bytes) -> bool:
+    """Whether every document of the text is a plain tree: no alias (`*`), so no node is shared and
+    none contains itself; no merge key (`<<`) nor explicit tag (`!`), so every node is constructed
+    once, by the constructors above. Most manifests are; the others are measured by `check_graph`."""
+    if isinstance(text, str):
+        return "*" not in text and "<<" not in text and "!" not in text
+    return b"*" not in text and b"<<" not in text and b"!" not in text
+
+
+def _construct_tree(loader: _Loader, root: yaml.Node) -> Any:
+    """Construct a plain tree, counting its nodes (`loader.counted`) and bounding its depth as it goes."""
+    loader.counting, loader.counted, loader.level = True, 0, 0
+    try:
+        # Deep from the root, so each node is built inside its parent and `level` is its depth.
+        data = loader.construct_object(root, deep=True)
+    except _TooDeep:
+        check_graph(root)  # raises the YamlError, with the line check_graph names for it
+        raise AssertionError("check_graph accepted a tree deeper than MAX_DEPTH") from None
+    finally:
+        loader.counting = False
+        loader.constructed_objects, loader.recursive_objects = {}, {}
+        loader.state_generators, loader.deep_construct = [], False
+    return data
 
 
 def _count_nodes(text: str | bytes) -> None:
