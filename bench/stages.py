@@ -223,7 +223,7 @@ AFTER: dict[str, Callable[[], None]] = {
         ("GitTree", "read", "tree: read a file (symlinks, cache)"),
     ),
     "gate.core.manifests": _wrap_all(
-        "gate.core.manifests", (None, "load_all", "parse: YAML manifests (yamlio: C parser, line-keeping)")
+        "gate.core.manifests", (None, "load_stream|load_all", "parse: YAML manifests (yamlio: C parser, line-keeping)")
     ),
     "gate.core.flags": _wrap_all(
         "gate.core.flags", (None, "decode", "parse: flag files"), (None, "read_flag_file", "flags: read into the model")
