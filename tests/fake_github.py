@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from helpers import CORPUS
+from helpers import FIXTURES
 
 REPOSITORY = "octo-org/octo-repo"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -102,7 +102,7 @@ class FakeGitHub:
     # -- arranging the state ------------------------------------------------------------------
     def add_pull(self, number: int, *, author: str, head_sha: str, base_sha: str, base_ref: str = "main") -> None:
         """GitHub's example pull request, renumbered and pointed at the test repository's commits."""
-        example = json.loads((CORPUS / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
+        example = json.loads((FIXTURES / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
         pull = copy.deepcopy(example)
         pull.update(number=number, html_url=f"https://github.com/{self.repository}/pull/{number}", user=user(author))
         pull["head"].update(sha=head_sha)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from fake_github import FakeGitHub
-from helpers import CORPUS, REPO_ROOT, GitRepo, documented_service
+from helpers import FIXTURES, REPO_ROOT, GitRepo, documented_service
 
 from gate import __version__
 
@@ -208,8 +208,8 @@ def pull_request_change(tmp_path: Path) -> tuple[GitRepo, str, str]:
 
 
 def event_payload(name: str, fake: FakeGitHub, **changes: Any) -> dict[str, Any]:
-    """One of GitHub's example payloads from the corpus, adapted to the test repository."""
-    payload: dict[str, Any] = json.loads((CORPUS / "github-events" / name).read_text())
+    """One of GitHub's example payloads (tests/fixtures/github-events), adapted to the test repository."""
+    payload: dict[str, Any] = json.loads((FIXTURES / "github-events" / name).read_text())
     repo_name = fake.repository.rsplit("/", 1)[-1]
     payload["repository"].update(full_name=fake.repository, name=repo_name, default_branch="main")
     for dotted, value in changes.items():
