@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share the one error path."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        # main() prints "gate: " before every error: name the subcommand only ("gate: check: ...").
+        command = self.prog.removeprefix("gate").strip()
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see `{self.prog} --help`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,11 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gate",
         description="Deployment-confidence gatekeeper: judges a change against the team's rules.",
     )
-    parser.add_argument("--version", action="version", version=f"gate {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"gate {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    check = commands.add_parser("check", help="judge a change (base..head) and report")
+    check = commands.add_parser(
+        "check", help="judge a change (base..head) and report", description=_CHECK_HELP, epilog=_EXIT_HELP
+    )
     _add_change_arguments(check)
     check.add_argument("--now", metavar="TIME", help="judge as if it were TIME (ISO 8601, e.g. 2026-11-30T11:00:00Z)")
     check.add_argument(
@@ -48,9 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=["text", "json", "markdown", "github", "sarif"], default="text", help="report format"
     )
-    check.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    check.add_argument(
+        "--output", metavar="FILE", type=Path,
+        help="write the report to FILE instead of stdout; the verdict line goes to stderr",
+    )
 
-    notify = commands.add_parser("notify", help="publish the deployment notice to SNS")
+    notify = commands.add_parser(
+        "notify", help="publish the deployment notice to SNS",
+        description=_NOTIFY_HELP,
+    )
     _add_change_arguments(notify)
     notify.add_argument("--topic-arn", metavar="ARN", help="the SNS topic (default: $GATE_SNS_TOPIC_ARN)")
     notify.add_argument("--region", metavar="R", help="AWS region (default: from the ARN or the AWS config)")
@@ -69,12 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_POLICY_HELP = (
+    "The policy is the repository's .github/gate.yaml as it is on the BASE side of the change (a "
+    "change cannot loosen the rules it is judged by; a changed policy is validated and applies once "
+    "merged), else the built-in default. --policy FILE (a file on disk) replaces both."
+)
+_CHECK_HELP = "Judges the change base..head of a git repository against the team's policy. " + _POLICY_HELP
+_NOTIFY_HELP = (
+    "Publishes the deployment notice of the change base..head, with the verdict `gate check` gives it. "
+    + _POLICY_HELP
+)
+_EXIT_HELP = "Exit codes: 0 pass or overridden, 1 blocked, 2 usage, policy or input error, 3 internal error."
+
+
 def _add_change_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
-    parser.add_argument("--base", metavar="REV", help="base revision (default: merge-base with the default branch)")
+    parser.add_argument(
+        "--base", metavar="REV",
+        help="base revision (default: the merge-base with the default branch, else the parent of head, "
+        "else the empty tree)",
+    )
     parser.add_argument("--head", metavar="REV", default="HEAD", help="head revision (default: HEAD)")
     parser.add_argument(
-        "--policy", metavar="FILE", type=Path, help="policy file (default: .github/gate.yaml, else the built-in one)"
+        "--policy", metavar="FILE", type=Path,
+        help="policy file (default: .github/gate.yaml read from the base side, else the built-in policy)",
     )
 
 
@@ -165,12 +193,16 @@ def _check(args: argparse.Namespace) -> int:
         report = markdown.render_markdown(verdict, context, window=markdown.policy_window(policy))
     else:
         report = renderer(args.format)(verdict, context)
+    code = EXIT_BLOCKED if verdict.outcome is Outcome.FAIL else EXIT_PASS
     if args.output is not None:
+        from gate.core.report.github import headline
+
         try:
             args.output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write the report: {exc.strerror}") from None
-    code = EXIT_BLOCKED if verdict.outcome is Outcome.FAIL else EXIT_PASS
+        # The report went to the file: the verdict still shows where the command ran.
+        print(f"{headline(verdict, context)} -> {args.output}", file=sys.stderr)
     if args.output is None:
         try:
             sys.stdout.write(report)
