@@ -139,6 +139,22 @@ def test_nothing_of_the_build_host_is_left_in_the_image(container: Container) ->
     assert result.stdout.split() == []
 
 
+def test_the_image_holds_exactly_the_locked_packages(container: Container) -> None:
+    """Every package came from requirements/image.txt at its pinned version (the build verified the
+    hashes); the build backend is gone, and nothing else was installed beside gate."""
+    from test_lock import LOCK, parse_lock
+
+    locked = {name: pin.version for name, pin in parse_lock(LOCK.read_text(encoding="utf-8")).items()}
+    code = ("import importlib.metadata as m, re; "
+            "[print(re.sub(r'[-_.]+', '-', d.metadata['Name']).lower(), d.version) for d in m.distributions()]")
+    result = container.run(["/opt/gate/bin/python", "-c", code])
+
+    assert result.returncode == 0, result.stderr
+    installed = dict(line.split() for line in result.stdout.splitlines())
+    assert installed.pop("gate") == __version__
+    assert installed == {name: version for name, version in locked.items() if name != "setuptools"}
+
+
 def test_the_sns_client_of_the_deployment_notice_still_loads(container: Container) -> None:
     """botocore is trimmed to the service models gate uses: SNS and the credential providers'."""
     code = "import boto3; [boto3.client(s, region_name='eu-west-1') for s in ('sns', 'sts', 'sso', 'sso-oidc')]"
