@@ -60,6 +60,10 @@ run "check-jsonschema (github-workflows): ${workflows[*]}" \
     "$check_jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}"
 run "check-jsonschema (github-actions): $action" \
     "$check_jsonschema" --builtin-schema vendor.github-actions "$action"
+if [[ -f .github/dependabot.yml ]]; then
+    run "check-jsonschema (dependabot): .github/dependabot.yml" \
+        "$check_jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml
+fi
 
 if ((${#failed[@]})); then
     printf 'lint-action: FAILED: %s\n' "${failed[@]}" >&2

@@ -3,7 +3,7 @@
 
     python3 scripts/release.py check-tag vX.Y.Z
         The tag names the version in gate/__init__.py, and CHANGELOG.md has a dated section for
-        it. Prints `version=`, `major=` and `prerelease=` lines for $GITHUB_OUTPUT.
+        it. Prints `version=`, `prerelease=` and `major_tag=` lines for $GITHUB_OUTPUT.
     python3 scripts/release.py pin-action IMAGE@sha256:DIGEST [ACTION_YML]
         Rewrites action.yml's `runs.image` from `Dockerfile` to `docker://IMAGE@sha256:DIGEST`,
         so the release runs the published image instead of building one on every job.
@@ -58,12 +58,14 @@ def check_tag(tag: str, root: Path = ROOT) -> dict[str, str]:
         raise ReleaseError(f"the tag {tag} does not name gate's version {version}: tag v{version}, or change "
                            "__version__ in gate/__init__.py first")
     changelog_section(version, (root / "CHANGELOG.md").read_text(encoding="utf-8"))
-    release = re.match(r"^(\d+)\.(\d+)\.(\d+)$", version)
+    stable = re.match(r"^(\d+)\.(\d+)\.(\d+)$", version) is not None
+    major = version.split(".", 1)[0]
     return {
         "version": version,
-        "major": version.split(".", 1)[0],
-        # 1.2.0rc1, 1.2.0.dev1...: published as a pre-release; the major tag does not move.
-        "prerelease": "false" if release else "true",
+        # 1.2.0rc1, 1.2.0.dev1...: published as a pre-release.
+        "prerelease": "false" if stable else "true",
+        # The moving tag (v1) follows stable releases from 1.0 on; 0.x releases may break anything.
+        "major_tag": f"v{major}" if stable and major != "0" else "",
     }
 
 
@@ -89,13 +91,12 @@ def release_notes(tag: str, image: str, repository: str, commit: str, root: Path
     version = tag.removeprefix("v")
     section = changelog_section(version, (root / "CHANGELOG.md").read_text(encoding="utf-8"))
     name, digest = image.split("@", 1)
-    major = version.split(".", 1)[0]
     return f"""{section}
 
 ## Use this release
 
-The action runs the image published with this release; no job builds it. Pin the commit (what
-`{tag}` and `v{major}` point at) and let Dependabot or Renovate propose the next one:
+The action runs the image published with this release; no job builds it. Pin the commit `{tag}`
+points at, and let Dependabot or Renovate propose the next one:
 
 ```yaml
 - uses: {repository}@{commit}  # {tag}

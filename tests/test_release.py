@@ -42,10 +42,12 @@ CHANGELOG = "# Changelog\n\n## 1.2.0 — 2026-12-01\n\n- New: a thing.\n\n## 1.1
 @pytest.mark.parametrize(
     ("tag", "version", "changelog", "result"),
     [
-        pytest.param("v1.2.0", "1.2.0", CHANGELOG, {"version": "1.2.0", "major": "1", "prerelease": "false"},
+        pytest.param("v1.2.0", "1.2.0", CHANGELOG, {"version": "1.2.0", "prerelease": "false", "major_tag": "v1"},
                      id="a-release"),
         pytest.param("v1.2.0rc1", "1.2.0rc1", CHANGELOG.replace("1.2.0 ", "1.2.0rc1 "),
-                     {"version": "1.2.0rc1", "major": "1", "prerelease": "true"}, id="a-pre-release"),
+                     {"version": "1.2.0rc1", "prerelease": "true", "major_tag": ""}, id="a-pre-release"),
+        pytest.param("v0.2.0", "0.2.0", CHANGELOG.replace("1.2.0 ", "0.2.0 "),
+                     {"version": "0.2.0", "prerelease": "false", "major_tag": ""}, id="no-moving-tag-before-1.0"),
         pytest.param("v1.2.1", "1.2.0", CHANGELOG, "does not name gate's version 1.2.0", id="tag-and-version-differ"),
         pytest.param("v1.3.0", "1.3.0", CHANGELOG, "no `## 1.3.0 — <date>` section", id="no-changelog-section"),
         pytest.param("v1.2.0", "1.2.0", CHANGELOG.replace("2026-12-01", "unreleased"), "still 'unreleased'",
