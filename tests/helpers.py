@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.context import touched_services
-from gate.core.globs import matches_any
-from gate.core.models import ChangedFile, Commit, Context, FileStatus, PullRequest
+from gate.core.judge import Judgement, read_change
+from gate.core.models import ChangedFile, Commit, Context, EntryKind, FileStatus, PullRequest, Verdict
 from gate.core.policy import Policy, default_policy
+from gate.core.request import Refs, Request
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The real files a test needs, copied from public projects with their sources and licences.
@@ -46,16 +46,71 @@ class FakeTree:
         self.accessed.append(path)
         return self.files.get(path)
 
-    def listdir(self, path: str) -> dict[str, str]:
+    def listdir(self, path: str) -> dict[str, EntryKind]:
         self.accessed.append(path + "/")
         prefix = path.strip("/") + "/" if path.strip("/") else ""
-        entries: dict[str, str] = {}
+        entries: dict[str, EntryKind] = {}
         for name in self.files:
             if name.startswith(prefix):
                 rest = name[len(prefix) :]
                 head, sep, _ = rest.partition("/")
-                entries[head] = "dir" if sep else "file"
+                entries[head] = EntryKind.DIR if sep else EntryKind.FILE
         return entries
+
+
+BASE_SHA, HEAD_SHA = "b" * 40, "h" * 40
+DEFAULT_COMMIT = Commit(
+    sha=HEAD_SHA,
+    subject="Add the thing",
+    body="",
+    author_name="Ana Dev",
+    author_email="ana@example.com",
+    parents=(BASE_SHA,),
+)
+
+
+class FakeRepository:
+    """The core's `Repository` over two dicts of files: base and head. `changed` limits the changed
+    files to those paths (default: every path that differs)."""
+
+    empty_tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+    def __init__(
+        self,
+        head: Mapping[str, str | bytes],
+        base: Mapping[str, str | bytes],
+        changed: list[str] | None = None,
+        commit: Commit = DEFAULT_COMMIT,
+    ) -> None:
+        self.trees = {BASE_SHA: FakeTree(base, rev=BASE_SHA), HEAD_SHA: FakeTree(head, rev=HEAD_SHA)}
+        self.head_files, self.base_files = self.trees[HEAD_SHA].files, self.trees[BASE_SHA].files
+        self.changed = changed
+        self.head_commit = commit
+
+    def resolve(self, rev: str) -> str:
+        return rev
+
+    def default_base(self, head: str) -> str:
+        return BASE_SHA
+
+    def diff(self, base: str, head: str) -> list[ChangedFile]:
+        head_files, base_files = self.head_files, self.base_files
+        paths = sorted(set(head_files) | set(base_files)) if self.changed is None else self.changed
+        files: list[ChangedFile] = []
+        for path in paths:
+            if path in head_files and path not in base_files:
+                files.append(ChangedFile(path, FileStatus.ADDED))
+            elif path not in head_files and path in base_files:
+                files.append(ChangedFile(path, FileStatus.DELETED))
+            elif self.changed is not None or head_files[path] != base_files[path]:
+                files.append(ChangedFile(path, FileStatus.MODIFIED))
+        return files
+
+    def tree(self, rev: str) -> FakeTree:
+        return self.trees[rev]
+
+    def commit(self, sha: str) -> Commit:
+        return self.head_commit
 
 
 def make_context(
@@ -66,43 +121,22 @@ def make_context(
     changed: list[str] | None = None,
     repository: str | None = "acme/shop",
     pull_request: PullRequest | None = None,
+    commit: Commit = DEFAULT_COMMIT,
 ) -> Context:
-    """A Context whose change is the difference between `base` and `head` (dicts of files).
+    """A Context whose change is the difference between `base` and `head` (dicts of files), read by
+    the core's own `read_change` through a fake repository.
 
     `changed` limits the changed files to those paths (default: every path that differs).
     """
-    base = base or {}
-    policy = policy or default_policy()
-    head_tree, base_tree = FakeTree(head, rev="h" * 40), FakeTree(base, rev="b" * 40)
-    paths = sorted(set(head) | set(base)) if changed is None else changed
-    files: list[ChangedFile] = []
-    for path in paths:
-        if path in head and path not in base:
-            files.append(ChangedFile(path, FileStatus.ADDED))
-        elif path not in head and path in base:
-            files.append(ChangedFile(path, FileStatus.DELETED))
-        elif changed is not None or head[path] != base[path]:
-            files.append(ChangedFile(path, FileStatus.MODIFIED))
-    frozen = tuple(f for f in files if not matches_any(f.path, policy.ignore))
-    return Context(
-        base="b" * 40,
-        head="h" * 40,
-        files=frozen,
-        services=touched_services(frozen, policy.services, base_tree, head_tree),
-        now=now,
-        base_tree=base_tree,
-        head_tree=head_tree,
-        commit=Commit(
-            sha="h" * 40,
-            subject="Add the thing",
-            body="",
-            author_name="Ana Dev",
-            author_email="ana@example.com",
-            parents=("b" * 40,),
-        ),
-        repository=repository,
-        pull_request=pull_request,
-    )
+    fake = FakeRepository(head, base or {}, changed, commit)
+    request = Request(refs=Refs(BASE_SHA, HEAD_SHA), now=now, repository=repository, pull_request=pull_request)
+    return read_change(request, fake, policy or default_policy(), BASE_SHA, HEAD_SHA)
+
+
+def judged_as(verdict: Verdict, context: Context, policy: Policy | None = None) -> Judgement:
+    """A judgement with this verdict, for rendering: what every reporter takes."""
+    request = Request(refs=Refs(context.base, context.head), now=context.now, repository=context.repository)
+    return Judgement(request=request, context=context, policy=policy or default_policy(), verdict=verdict)
 
 
 class GitRepo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from helpers import MONDAY_11, SEED_CANARY, documented_service, make_context
 
 from gate.core.models import (
@@ -62,10 +64,8 @@ def context_with(
     commit: Commit = COMMIT,
     pull_request: PullRequest | None = None,
 ) -> Context:
-    context = make_context(head=head, base=base, pull_request=pull_request)
-    context.commit = commit
-    context.head, context.base = commit.sha, BASE
-    return context
+    context = make_context(head=head, base=base, pull_request=pull_request, commit=commit)
+    return replace(context, head=commit.sha, base=BASE)
 
 
 def rich_context() -> Context:

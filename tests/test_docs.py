@@ -5,40 +5,14 @@ Regenerate with `GATE_UPDATE_GOLDEN=1 bash scripts/test.sh tests/test_docs.py`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
 from helpers import REPO_ROOT
 
-from gate.core.checks import REGISTRY
+from gate.core.docs import render_checks_doc
 
 CHECKS_DOC = REPO_ROOT / "docs" / "checks.md"
-
-
-def render_checks_doc() -> str:
-    parts = [
-        "# gate's checks\n",
-        "Generated from each check's docstring and options (`tests/test_docs.py` keeps it in step).",
-        "Every check's block in a policy also takes `enabled` (default `true`) and `level` (`error`,",
-        "`warning` or `notice`: the severity every finding of the check gets, raised or lowered). See also",
-        "[golden-window.md](golden-window.md), [kubernetes-checks.md](kubernetes-checks.md) and",
-        "[the default policy](../policies/default.yaml).\n",
-    ]
-    for rule_id, spec in REGISTRY.items():
-        parts.append(f"## `{rule_id}`\n")
-        body = spec.doc.removeprefix(f"{rule_id}:").strip()
-        parts.append(body[:1].upper() + body[1:] + "\n")
-        parts.append("| option | default | meaning |\n|---|---|---|")
-        for name, field in spec.options.model_fields.items():
-            default = field.get_default(call_default_factory=True)
-            if hasattr(default, "model_dump"):
-                default = default.model_dump(mode="json")
-            shown = json.dumps(default, default=str, ensure_ascii=False)
-            meaning = (field.description or "").replace("|", "\\|").replace("\n", " ")
-            parts.append(f"| `{name}` | `{shown}` | {meaning} |")
-        parts.append("")
-    return "\n".join(parts)
 
 
 def test_checks_doc_is_up_to_date() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pkgutil
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from helpers import documented_service, make_context
@@ -50,7 +52,7 @@ def _crashing(context: Context, options: _CrashOptions) -> Iterator[Finding]:
 
 def test_a_crashing_check_is_an_unwaivable_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = REGISTRY["required-docs"]
-    monkeypatch.setitem(REGISTRY, "required-docs", CheckSpec("required-docs", spec.options, _crashing, spec.doc))
+    monkeypatch.setitem(REGISTRY, "required-docs", CheckSpec("required-docs", spec.options, _crashing, spec.doc, spec.order))
     override = Override("gate/override", "lead", "admin", True, "verified")
     verdict = evaluate(make_context(head=documented_service("services/a")), default_policy(), override=override)
     assert verdict.outcome is Outcome.FAIL
@@ -146,3 +148,92 @@ def test_a_file_too_large_to_judge_blocks() -> None:
 def test_upper_case_suffixes_are_read() -> None:
     verdict = evaluate(make_context(head={"k8s/deploy.YAML": "a: [\n"}), default_policy())
     assert [f.rule for f in verdict.blocking] == ["invalid-file"]
+
+
+THROWAWAY_CHECK = '''\
+"""throwaway-probe: a check written only to show that one module is all a new check needs.
+
+It reports every changed file named `probe.txt`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import Field
+
+from gate.core.checks.base import CheckOptions, Result
+from gate.core.models import Context, Finding, Severity
+
+ID = "throwaway-probe"
+ORDER = 999
+
+
+class Options(CheckOptions):
+    name: str = Field("probe.txt", description="The file name the probe reports.")
+
+
+def check(context: Context, options: Options) -> Iterator[Result]:
+    for changed in context.changed():
+        if changed.path.rsplit("/", 1)[-1] == options.name:
+            yield Finding(ID, Severity.WARNING, changed.path, None, "a probe file changed")
+'''
+
+
+def test_a_new_check_module_reaches_the_registry_the_schema_and_the_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gate.core import checks, policy
+    from gate.core.docs import render_checks_doc
+
+    (tmp_path / "throwaway_probe.py").write_text(THROWAWAY_CHECK, encoding="utf-8")
+    # The module lives outside gate's folder: only the package's search path is extended, as if
+    # the file had been added to gate/core/checks/.
+    monkeypatch.setattr(checks, "__path__", [*checks.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "gate.core.checks.throwaway_probe", raising=False)
+    registry = checks.discover(path=checks.__path__)
+
+    assert list(registry)[-1] == "throwaway-probe"
+    assert list(registry)[:-1] == list(checks.REGISTRY)
+    spec = registry["throwaway-probe"]
+    assert spec.summary.startswith("throwaway-probe: a check written only")
+
+    schema = policy.schema(registry)
+    block = schema["$defs"][schema["properties"]["checks"]["$ref"].rsplit("/", 1)[-1]]["properties"]
+    assert "throwaway-probe" in block
+    model = policy.policy_model(registry)
+    parsed = model.model_validate({"version": 1, "checks": {"throwaway-probe": {"name": "x.txt", "level": "error"}}})
+    assert parsed.checks.throwaway_probe.name == "x.txt"  # type: ignore[attr-defined]
+
+    doc = render_checks_doc(registry)
+    assert "## `throwaway-probe`" in doc
+    assert "| `name` | `\"probe.txt\"` | The file name the probe reports. |" in doc
+
+    context = make_context({"a/probe.txt": "x"})
+    (finding,) = spec.run(context, spec.options())
+    assert (finding.rule, finding.path) == ("throwaway-probe", "a/probe.txt")
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        pytest.param("ID = 'x-y'\nORDER = 1\n", "has no Options, check", id="no-options-or-check"),
+        pytest.param('"""x-y: doc"""\nID = "other"\nORDER = 1\nOptions = object\ndef check(c, o): ...\n',
+                     "name it after its id", id="id-not-the-module-name"),
+        pytest.param('"""nothing here"""\nID = "x-y"\nORDER = 1\nOptions = object\ndef check(c, o): ...\n',
+                     "docstring must start with 'x-y:'", id="docstring-not-the-docs"),
+    ],
+)
+def test_a_check_module_that_lacks_a_part_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, problem: str
+) -> None:
+    from gate.core import checks
+
+    (tmp_path / "x_y.py").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(checks, "__path__", [*checks.__path__, str(tmp_path)])
+    try:
+        with pytest.raises(TypeError, match=problem):
+            checks.discover(path=checks.__path__)
+    finally:
+        sys.modules.pop("gate.core.checks.x_y", None)  # each case is a new module of that name

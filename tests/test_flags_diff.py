@@ -8,7 +8,7 @@ import pytest
 from helpers import FIXTURES
 
 from gate.core.flags import read_flag_file
-from gate.core.flags.diff import Change, activations
+from gate.core.flags.diff import FlagChange, activations
 
 DATA = Path(__file__).parent / "data" / "flags"
 
@@ -182,7 +182,7 @@ def test_the_change_names_file_line_and_how() -> None:
     before = read_flag_file("flags/f.json", fixture("flagd-disabled.flagd.json").encode())
     after = read_flag_file("flags/f.json", fixture("flagd-enabled.flagd.json").encode())
     assert list(activations(before, after)) == [
-        Change("new-checkout", "flagd", 4, "enabled", "state DISABLED \u2192 ENABLED")
+        FlagChange("new-checkout", "flagd", 4, "enabled", "state DISABLED \u2192 ENABLED")
     ]
 
 

@@ -251,4 +251,4 @@ def test_the_sticky_comment_is_a_bots(fake: FakeGitHub, comments: list[tuple[int
     fake.comments[5] = [{"id": cid, "user": who, "body": body} for cid, who, body in comments]
     with client(fake) as github:
         found = github.find_comment(5, MARK)
-    assert (found["id"] if found else None) == expected
+    assert (found.id if found else None) == expected

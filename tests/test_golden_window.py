@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -172,7 +173,7 @@ def test_only_changed_flag_files_are_read() -> None:
 
 def test_a_renamed_flag_file_is_compared_with_its_old_path() -> None:
     context = make_context(head={"flags/new.json": ON}, base={"flags/old.json": ON}, changed=[])
-    context.files = (ChangedFile("flags/new.json", FileStatus.RENAMED, old_path="flags/old.json"),)
+    context = replace(context, files=(ChangedFile("flags/new.json", FileStatus.RENAMED, old_path="flags/old.json"),))
     assert list(check(context, Options())) == []
 
 

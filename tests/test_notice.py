@@ -19,14 +19,10 @@ from notice_cases import (
 )
 
 from gate.core.models import Activation, PullRequest
-from gate.core.notice import (
-    build_notice,
-    flag_off_step,
-    render_chatbot,
-    render_text,
-    revert_step,
-    thread_id,
-)
+from gate.core.notice.ids import thread_id
+from gate.core.notice.model import build_notice
+from gate.core.notice.render import render_chatbot, render_text
+from gate.core.notice.rollback import flag_off_step, revert_step
 
 
 def codes(notice_steps: object) -> list[str]:

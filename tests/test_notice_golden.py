@@ -12,9 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import judged_as
 from notice_cases import rich_context, rich_verdict
 
-from gate.core.notice import SnsMessage, build_notice, compose
+from gate.core.notice.compose import compose
+from gate.core.notice.message import SnsMessage
+from gate.core.notice.model import build_notice
 from gate.core.report.json import document
 
 GOLDEN = Path(__file__).parent / "golden" / "notice"
@@ -24,7 +27,7 @@ TOPIC = "arn:aws:sns:eu-west-1:123456789012:deployments.fifo"
 def rich_message() -> SnsMessage:
     context, verdict = rich_context(), rich_verdict()
     notice = build_notice(verdict, context, repository="acme/shop")
-    return compose(notice, document(verdict, context), topic_arn=TOPIC)
+    return compose(notice, document(judged_as(verdict, context)), topic_arn=TOPIC)
 
 
 def pretty(value: object) -> str:

@@ -7,19 +7,20 @@ import json
 from dataclasses import replace
 
 import pytest
+from helpers import judged_as
 from notice_cases import COMMIT, SHA, context_with, passing, rich_context, rich_verdict
 
-from gate.core.notice import (
+from gate.core.notice.compose import compose
+from gate.core.notice.ids import event_id
+from gate.core.notice.message import (
     MAX_MESSAGE_BYTES,
     NoticeError,
     SnsMessage,
-    build_notice,
-    compose,
-    event_id,
     message_size,
     sanitize_subject,
     validate,
 )
+from gate.core.notice.model import build_notice
 from gate.core.report.json import document
 
 STANDARD = "arn:aws:sns:us-east-1:123456789012:deployments"
@@ -109,9 +110,9 @@ def test_a_huge_commit_message_is_trimmed_to_fit_and_every_command_kept() -> Non
     body = ("Why: the old flow dropped carts (ça arrive) ✓\n" * 8000)[:-1]
     assert len(body.encode()) > 300_000
     context, verdict = rich_context(), rich_verdict()
-    context.commit = replace(COMMIT, body=body)
+    context = replace(context, commit=replace(COMMIT, body=body))
     notice = build_notice(verdict, context)
-    built = compose(notice, document(verdict, context), topic_arn=FIFO)
+    built = compose(notice, document(judged_as(verdict, context)), topic_arn=FIFO)
 
     assert built.size <= MAX_MESSAGE_BYTES
     assert built.size > MAX_MESSAGE_BYTES - 8 * 1024  # trimmed no more than needed

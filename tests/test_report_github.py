@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import GitRepo, make_context, run_gate
+from helpers import GitRepo, judged_as, make_context, run_gate
 
 from gate.core.models import Finding, Outcome, Severity, Verdict
 from gate.core.report import github
@@ -95,7 +95,7 @@ def test_annotation(item: Finding, expected: str) -> None:
 
 def test_a_message_cannot_inject_a_second_command() -> None:
     hostile = finding(message="oops\n::add-mask::secret\n::error::forged")
-    lines = github.render(verdict(hostile), make_context({})).splitlines()
+    lines = github.render(judged_as(verdict(hostile), make_context({}))).splitlines()
     assert [line for line in lines if line.startswith("::")] == [github.annotation(hostile)]
     assert len(lines) == 2  # the headline and the one annotation
 
@@ -152,7 +152,7 @@ def test_at_most_limit_annotations_per_level_and_the_rest_summed_up(
 
 
 def test_the_default_limit_is_githubs_ten() -> None:
-    lines = github.render(verdict(*[finding(message=f"e{i}") for i in range(25)]), make_context({})).splitlines()
+    lines = github.render(judged_as(verdict(*[finding(message=f"e{i}") for i in range(25)]), make_context({}))).splitlines()
     assert len(commands(lines, "error")) == 10
     assert lines[-1] == "15 more errors not annotated: see the job summary"
     assert lines[0].startswith("gate: fail: 25 blocking")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import MONDAY_11, make_context
+from helpers import MONDAY_11, judged_as, make_context
 
 from gate import __version__
 from gate.core.models import (
@@ -211,7 +211,7 @@ def stable(fmt: str, report: str) -> str:
 @pytest.mark.parametrize("fmt", sorted(SUFFIXES))
 @pytest.mark.parametrize("case", sorted(VERDICTS))
 def test_report_matches_golden_file(case: str, fmt: str) -> None:
-    report = stable(fmt, renderer(fmt)(VERDICTS[case](), golden_context()))
+    report = stable(fmt, renderer(fmt)(judged_as(VERDICTS[case](), golden_context())))
     golden = GOLDEN / f"{case}.{SUFFIXES[fmt]}"
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)

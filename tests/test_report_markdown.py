@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import MONDAY_11, GitRepo, make_context, run_gate
+from helpers import MONDAY_11, GitRepo, judged_as, make_context, run_gate
 
 from gate.core.models import Activation, Finding, Outcome, Override, Severity, Verdict
 from gate.core.policy import parse_policy
@@ -64,7 +64,7 @@ def cells(row: str) -> list[str]:
     ],
 )
 def test_the_verdict_comes_first_with_an_icon(outcome: Outcome, headline: str) -> None:
-    report = markdown.render(verdict(outcome=outcome), CONTEXT)
+    report = markdown.render(judged_as(verdict(outcome=outcome), CONTEXT))
     assert report.splitlines()[0] == headline
 
 
@@ -76,12 +76,12 @@ def test_counts_table() -> None:
         finding(3, severity=Severity.NOTICE),
         finding(4, severity=Severity.NOTICE),
     )
-    report = markdown.render(verdict(*findings, activations=(activation(),)), CONTEXT)
+    report = markdown.render(judged_as(verdict(*findings, activations=(activation(),)), CONTEXT))
     assert "| 1 | 1 | 1 | 2 | 1 |" in report.splitlines()
 
 
 def test_25_findings_make_25_rows() -> None:
-    report = markdown.render(verdict(*[finding(i) for i in range(25)]), CONTEXT)
+    report = markdown.render(judged_as(verdict(*[finding(i) for i in range(25)]), CONTEXT))
     rows = finding_rows(report)
     assert len(rows) == 25
     assert [cells(r)[2] for r in rows] == [f"`services/s{i}`" for i in range(25)]
@@ -103,7 +103,7 @@ def test_25_findings_make_25_rows() -> None:
     ],
 )
 def test_a_finding_row(item: Finding, expected: list[str]) -> None:
-    (row,) = finding_rows(markdown.render(verdict(item), CONTEXT))
+    (row,) = finding_rows(markdown.render(judged_as(verdict(item), CONTEXT)))
     assert cells(row) == expected
 
 
@@ -149,7 +149,7 @@ def test_hostile_text_keeps_the_table_shape() -> None:
         remedy="```\ncode fence\n```",
         rule="required|docs",
     )
-    report = markdown.render(verdict(hostile, finding(1)), CONTEXT)
+    report = markdown.render(judged_as(verdict(hostile, finding(1)), CONTEXT))
     rows = finding_rows(report)
     assert len(rows) == 2
     assert all(len(cells(row)) == 6 for row in rows)
@@ -223,7 +223,7 @@ def chart(report: str) -> list[str]:
 
 
 def test_no_activations_no_chart() -> None:
-    assert "mermaid" not in markdown.render(verdict(finding()), CONTEXT)
+    assert "mermaid" not in markdown.render(judged_as(verdict(finding()), CONTEXT))
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_no_activations_no_chart() -> None:
     ],
 )
 def test_chart_task_names_are_sanitised(flag: str) -> None:
-    report = markdown.render(verdict(activations=(activation(flag),)), CONTEXT)
+    report = markdown.render(judged_as(verdict(activations=(activation(flag),)), CONTEXT))
     lines = chart(report)
     assert lines[:6] == [
         "gantt",
@@ -276,7 +276,7 @@ def test_chart_task_names_are_sanitised(flag: str) -> None:
     ],
 )
 def test_default_windows_around_an_activation(at: datetime, in_window: bool, windows: list[str]) -> None:
-    lines = chart(markdown.render(verdict(activations=(activation(at=at, in_window=in_window),)), CONTEXT))
+    lines = chart(markdown.render(judged_as(verdict(activations=(activation(at=at, in_window=in_window),)), CONTEXT)))
     drawn = [line.split(":active, ", 1)[1].split(", ", 1)[1] for line in lines if ":active, " in line]
     assert drawn == windows
     (milestone,) = [line for line in lines if "milestone" in line]
@@ -338,7 +338,7 @@ def test_freezes_are_drawn_and_the_next_opening_follows_them() -> None:
 
 def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:
     many = tuple(activation(f"flag-{i}", at=MONDAY_11 + timedelta(minutes=i)) for i in range(100))
-    report = markdown.render(verdict(activations=many), CONTEXT)
+    report = markdown.render(judged_as(verdict(activations=many), CONTEXT))
     assert sum("milestone" in line for line in chart(report)) == markdown.MAX_CHART_ACTIVATIONS
     assert f"first {markdown.MAX_CHART_ACTIVATIONS} of 100 activations" in report
     assert sum(line.startswith("| `flag-") for line in report.splitlines()) == 100
@@ -347,7 +347,7 @@ def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:
 def test_activation_table_row() -> None:
     late = Activation("new-checkout", "flags/f.json", 3, "flagd", "rollout-raised",
                       MONDAY_11.replace(hour=14), False, "10% -> 50%")
-    report = markdown.render(verdict(activations=(late,)), CONTEXT)
+    report = markdown.render(judged_as(verdict(activations=(late,)), CONTEXT))
     row = next(line for line in report.splitlines() if line.startswith("| `new-checkout`"))
     assert cells(row) == ["`new-checkout`", "rollout-raised: 10% -&gt; 50%", "Mon 2026-11-30 14:00:00 UTC",
                           "❌ no", "`flags/f.json:3`", "flagd"]
@@ -384,7 +384,7 @@ def test_activation_table_row() -> None:
 )
 def test_override_decision(override: Override, waived: int, row: list[str], waived_line: str) -> None:
     findings = [finding(i, waived=i < waived) for i in range(3)]
-    report = markdown.render(verdict(*findings, override=override), CONTEXT)
+    report = markdown.render(judged_as(verdict(*findings, override=override), CONTEXT))
     section = report.split("### Override", 1)[1]
     table = [line for line in section.splitlines() if line.startswith("| ")]
     assert cells(table[0]) == ["Label", "Actor", "Role", "Decision", "Reason"]
@@ -395,7 +395,7 @@ def test_override_decision(override: Override, waived: int, row: list[str], waiv
 
 
 def test_no_override_no_section() -> None:
-    assert "### Override" not in markdown.render(verdict(finding()), CONTEXT)
+    assert "### Override" not in markdown.render(judged_as(verdict(finding()), CONTEXT))
 
 
 def test_gate_check_format_markdown_end_to_end(tmp_path: Path) -> None:

@@ -10,11 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import GitRepo, make_context, run_gate
+from helpers import GitRepo, judged_as, make_context, run_gate
 
 from gate import __version__
 from gate.core.checks import REGISTRY
-from gate.core.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Finding, Outcome, Override, Severity, Verdict
+from gate.core.models import (
+    INTERNAL_ERROR,
+    INVALID_FILE,
+    OVERRIDE,
+    POLICY,
+    Finding,
+    Outcome,
+    Override,
+    Severity,
+    Verdict,
+)
 from gate.core.report import sarif
 
 CONTEXT = make_context({"services/pay/runbook.yaml": "x: 1\n", "services/pay/README.md": "# pay\n"})
@@ -28,7 +38,7 @@ def finding(**kw: Any) -> Finding:
 
 def render(*findings: Finding, override: Override | None = None, context: Any = CONTEXT) -> dict[str, Any]:
     verdict = Verdict(outcome=Outcome.FAIL, findings=findings, override=override)
-    document: dict[str, Any] = json.loads(sarif.render(verdict, context))
+    document: dict[str, Any] = json.loads(sarif.render(judged_as(verdict, context)))
     assert_valid_sarif(document)
     return document
 
@@ -86,7 +96,7 @@ def _validate_against_schema_if_available(document: dict[str, Any]) -> None:
 
 def test_rules_are_the_registry_then_the_engines_own() -> None:
     rules = render()["runs"][0]["tool"]["driver"]["rules"]
-    assert [rule["id"] for rule in rules] == [*REGISTRY, INVALID_FILE, OVERRIDE, INTERNAL_ERROR]
+    assert [rule["id"] for rule in rules] == [*REGISTRY, INVALID_FILE, OVERRIDE, INTERNAL_ERROR, POLICY]
     for rule in rules[: len(REGISTRY)]:
         spec = REGISTRY[rule["id"]]
         assert rule["shortDescription"]["text"] == spec.doc.splitlines()[0]

@@ -40,7 +40,7 @@ def test_gate_check_imports_neither_boto3_nor_httpx(tmp_path: Path) -> None:
 
 
 def test_the_notice_modules_do_not_import_boto3_when_loaded() -> None:
-    probe = "import sys, gate.core.notice, gate.publish, gate.adapters.sns, gate.commands.notify; print('boto3' in sys.modules)"
+    probe = "import sys, gate.core.notice, gate.adapters.sns, gate.commands.notify; print('boto3' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
                             check=False)
     assert result.stdout.strip() == "False", result.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from gate.core.errors import InputError
-from gate.core.models import ChangedFile, Commit, FileStatus
+from gate.core.models import ChangedFile, Commit, EntryKind, FileStatus
 
 _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"
@@ -29,19 +29,33 @@ _SYMLINK_HOPS = 8
 _GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 
-def _git_env() -> dict[str, str]:
+def _git_env(safe_directory: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    if safe_directory is not None:
+        # Configuration given in the environment is in git's "command" scope, which git trusts for
+        # safe.directory (a repository's own config is not): nothing is written to ~/.gitconfig.
+        index = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
+        env.update({
+            "GIT_CONFIG_COUNT": str(index + 1),
+            f"GIT_CONFIG_KEY_{index}": "safe.directory",
+            f"GIT_CONFIG_VALUE_{index}": str(safe_directory),
+        })
     return env
 
 
 class Git:
-    """A repository on disk. Use as a context manager so the cat-file process is closed."""
+    """A repository on disk. Use as a context manager so the cat-file process is closed.
 
-    def __init__(self, repo: Path) -> None:
+    `trust_owner`: read the repository even though another user owns it (the Actions workspace,
+    which the runner's user owns while the container runs as root), for this process only.
+    """
+
+    def __init__(self, repo: Path, *, trust_owner: bool = False) -> None:
         if not repo.is_dir():
             raise InputError(f"{repo}: no such directory; pass --repo with the repository to judge")
         self._cwd = repo
+        self._env = _git_env(repo.absolute() if trust_owner else None)
         top = self._run("rev-parse", "--show-toplevel", what=f"{repo} is not a git repository")
         self.root = Path(top.strip())
         self._object_format = self._run("rev-parse", "--show-object-format", what="git").strip() or "sha1"
@@ -50,6 +64,7 @@ class Git:
             "hash-object", "-t", "tree", "--stdin", what="git", stdin=""
         ).strip()
         self._batch: subprocess.Popen[bytes] | None = None
+        self._trees: dict[str, GitTree] = {}
         self.requests: list[str] = []  # every object name asked of cat-file, for tests and benchmarks
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -90,6 +105,14 @@ class Git:
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
 
+    def merge_base(self, base: str, head: str) -> str | None:
+        """The best common ancestor of two commits, None when they have none (or one is missing)."""
+        return self._try("merge-base", base, head) or None
+
+    def has(self, rev: str) -> bool:
+        """Whether the clone holds the commit a revision names."""
+        return bool(self._try("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"))
+
     def _default_branch(self) -> str | None:
         symbolic = self._try("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
         candidates = [symbolic] if symbolic else []
@@ -126,7 +149,10 @@ class Git:
         return parse_raw_diff(out)
 
     def tree(self, rev: str) -> GitTree:
-        return GitTree(self, rev)
+        """One side of the change; the same object for the same revision, so what it read is kept."""
+        if rev not in self._trees:
+            self._trees[rev] = GitTree(self, rev)
+        return self._trees[rev]
 
     # -- cat-file --batch ---------------------------------------------------------------------
     def object(self, name: str) -> tuple[str, bytes] | None:
@@ -158,7 +184,7 @@ class Git:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=_git_env(),
+                env=self._env,
             )
         return self._batch
 
@@ -185,7 +211,7 @@ class Git:
                 input=stdin,
                 capture_output=True,
                 text=True,
-                env=_git_env(),
+                env=self._env,
                 check=False,
             )
         except FileNotFoundError:
@@ -202,7 +228,7 @@ class Git:
 
     def _run_bytes(self, *args: str) -> bytes:
         result = subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, env=_git_env(), check=False
+            ["git", *args], cwd=self.root, capture_output=True, env=self._env, check=False
         )
         if result.returncode != 0:
             raise InputError(_explain_git_error(f"git {args[0]}", result.stderr.decode("utf-8", "replace")))
@@ -232,9 +258,9 @@ class GitTree:
             self._listings[path] = self._git.parse_tree(found[1]) if found and found[0] == "tree" else {}
         return self._listings[path]
 
-    def listdir(self, path: str) -> Mapping[str, str]:
+    def listdir(self, path: str) -> Mapping[str, EntryKind]:
         return {
-            name: ("dir" if mode == _MODE_TREE else "file")
+            name: (EntryKind.DIR if mode == _MODE_TREE else EntryKind.FILE)
             for name, (mode, _sha) in self._entries(path).items()
             if mode != _MODE_GITLINK
         }

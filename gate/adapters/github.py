@@ -26,6 +26,15 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
+from gate.core.models import ChangedFile, FileStatus
+
+# How the pull-request files endpoint names a file's status; anything else is a modification.
+_FILE_STATUS = {
+    "added": FileStatus.ADDED,
+    "copied": FileStatus.ADDED,
+    "removed": FileStatus.DELETED,
+    "renamed": FileStatus.RENAMED,
+}
 
 PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
@@ -87,8 +96,27 @@ class PullInfo:
     title: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class IssueComment:
+    id: int
+    author: str | None
+    author_type: str  # "Bot", "User", "Organization"
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitStatus:
+    context: str
+    state: str  # error, failure, pending, success
+    creator: str | None
+    target_url: str | None
+    description: str | None
+    created_at: datetime | None
+
+
 class GitHub:
-    """One repository's slice of the REST API, with the calls gate makes."""
+    """One repository's slice of the REST API, with the calls gate makes; answers come back as typed
+    records, and an answer of another shape is a `GitHubError` naming the endpoint."""
 
     def __init__(
         self,
@@ -161,12 +189,18 @@ class GitHub:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
 
-    def pull_files(self, number: int) -> list[dict[str, Any]]:
+    def pull_files(self, number: int) -> tuple[ChangedFile, ...]:
+        """The files a pull request changes, as GitHub lists them (at most 3000)."""
         path = self._repo(f"/pulls/{number}/files")
-        files = list(self.paginate(path))
-        if not all(isinstance(item.get("filename"), str) for item in files):
-            raise malformed("GET", path)
-        return files
+        files = []
+        for item in self.paginate(path):
+            name, previous = item.get("filename"), item.get("previous_filename")
+            if not isinstance(name, str) or not name:
+                raise malformed("GET", path)
+            status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
+            old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
+            files.append(ChangedFile(name, status, old))
+        return tuple(files)
 
     def labels(self, number: int) -> list[str]:
         path = self._repo(f"/issues/{number}/labels")
@@ -184,7 +218,7 @@ class GitHub:
                 continue
             if name.casefold() != label.casefold():
                 continue
-            at = parse_time(event.get("created_at"))
+            at = api_time(event.get("created_at"))
             if at is None:
                 continue
             key = (at, _number(event.get("id")), _login(event.get("actor")))
@@ -208,7 +242,7 @@ class GitHub:
             at
             for event in self.issue_events(number)
             if event.get("event") in ("head_ref_force_pushed", "head_ref_restored")
-            and (at := parse_time(event.get("created_at"))) is not None
+            and (at := api_time(event.get("created_at"))) is not None
         ]
         return max(moves, default=None)
 
@@ -228,11 +262,11 @@ class GitHub:
         times = [
             at
             for suite in self.paginate(self._repo(f"/commits/{sha}/check-suites"), key="check_suites")
-            if (at := parse_time(suite.get("created_at"))) is not None
+            if (at := api_time(suite.get("created_at"))) is not None
         ]
         return min(times) if times else None
 
-    def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
+    def find_comment(self, number: int, marker: str) -> IssueComment | None:
         """The sticky comment: the first one carrying the marker that a bot wrote.
 
         Only a bot's: the workflow token comments as github-actions[bot], and anyone can post the
@@ -246,9 +280,10 @@ class GitHub:
                 continue
             if marker not in str(comment.get("body") or ""):
                 continue
-            if not isinstance(comment.get("id"), int):
+            comment_id = comment.get("id")
+            if not isinstance(comment_id, int) or isinstance(comment_id, bool):
                 raise malformed("GET", path)
-            return comment
+            return IssueComment(id=comment_id, author=_login(user), author_type="Bot", body=str(comment["body"]))
         return None
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
@@ -257,8 +292,19 @@ class GitHub:
     def update_comment(self, comment_id: int, body: str) -> dict[str, Any]:
         return self._object("PATCH", self._repo(f"/issues/comments/{comment_id}"), json={"body": body})
 
-    def statuses(self, sha: str) -> list[dict[str, Any]]:
-        return list(self.paginate(self._repo(f"/commits/{sha}/statuses")))
+    def statuses(self, sha: str) -> list[CommitStatus]:
+        """The commit's statuses, newest first, as GitHub lists them."""
+        return [
+            CommitStatus(
+                context=str(item.get("context") or ""),
+                state=str(item.get("state") or ""),
+                creator=_login(item.get("creator")),
+                target_url=_optional_text(item.get("target_url")),
+                description=_optional_text(item.get("description")),
+                created_at=api_time(item.get("created_at")),
+            )
+            for item in self.paginate(self._repo(f"/commits/{sha}/statuses"))
+        ]
 
     def create_status(self, sha: str, *, state: str, context: str, description: str) -> None:
         body = {"state": state, "context": context, "description": description[:140]}
@@ -430,7 +476,7 @@ def _number(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def parse_time(value: object) -> datetime | None:
+def api_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:

@@ -15,10 +15,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gate.core.errors import ExternalError
-from gate.core.notice import SnsMessage, validate
+from gate.core.errors import ExternalError, GateError
+from gate.core.notice import NoticeError, SnsMessage, deployment_message, deployment_notice, render_text, validate
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 # Throttling codes SNS and KMS return that botocore's standard mode does not retry by itself.
 EXTRA_RETRYABLE_CODES = frozenset({"Throttled", "KMSThrottling", "KMSThrottlingException"})
@@ -39,6 +42,36 @@ class SnsSettings:
     read_timeout: float = 8.0
     extra_attempts: int = 3  # tenacity's, for EXTRA_RETRYABLE_CODES
     deadline: float = 25.0  # seconds for everything, under the 30 s a pipeline step may wait
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of a deployment notice. Never an exception: a notice that could not be sent
+    still carries its full text, for the caller to print where people will see it."""
+
+    published: bool
+    message_id: str | None
+    error: str | None  # one line, no secrets
+    rendered: str  # the full notice as plain text, for the log and the job summary
+
+
+def publish_notice(
+    judgement: Judgement, settings: SnsSettings, *, event: str = "push", repository: str | None = None
+) -> Delivery:
+    """Build the judged change's notice and publish it; AWS or network trouble comes back as an error."""
+    try:
+        message = deployment_message(judgement, topic_arn=settings.topic_arn, event=event, repository=repository)
+    except NoticeError as exc:
+        # The notice itself cannot be sent; still show everything gate knows.
+        notice = deployment_notice(judgement, event=event, repository=repository)
+        return Delivery(False, None, f"the deployment notice cannot be sent: {exc}", render_text(notice))
+    try:
+        message_id = publish(message, settings)
+    except GateError as exc:
+        return Delivery(False, None, _clip(str(exc), 500), message.text)
+    except Exception as exc:
+        return Delivery(False, None, _clip(describe_error(exc, settings).args[0], 500), message.text)
+    return Delivery(True, message_id, None, message.text)
 
 
 def region_of(topic_arn: str) -> str | None:

@@ -13,35 +13,35 @@ import json
 import os
 import sys
 
+from gate.commands.local import judged
 from gate.core.errors import EXIT_PASS, ExternalError, UsageError
 from gate.core.notice import SnsMessage
+from gate.core.request import NoOverride
 
 TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
 
 def run(args: argparse.Namespace) -> int:
-    from gate.cli import judged
-    from gate.core.notice import NoticeError
-    from gate.publish import prepare_message, publish_deployment_notice
+    from gate.core.notice import NoticeError, deployment_message
 
     topic_arn = args.topic_arn or os.environ.get(TOPIC_ENV) or None
     if topic_arn is None and not args.dry_run:
         raise UsageError(f"notify: no SNS topic: pass --topic-arn or set {TOPIC_ENV} (or use --dry-run)")
-    with judged(args, event="push") as judgement:
-        if judgement.context.repository is None:
-            # A clone without a GitHub remote: the folder's name still tells the team which repository.
-            judgement.context.repository = args.repo.resolve().name
+    with judged(args, NoOverride(), event="push") as judgement:
+        # A clone without a GitHub remote: the folder's name still tells the team which repository.
+        repository = judgement.context.repository or args.repo.resolve().name
         if args.dry_run:
             try:
-                message = prepare_message(judgement, topic_arn=topic_arn)
+                message = deployment_message(judgement, topic_arn=topic_arn, repository=repository)
             except NoticeError as exc:
                 raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
             sys.stdout.write(dry_run_text(message, topic_arn))
             return EXIT_PASS
+        from gate.adapters import sns
+
         assert topic_arn is not None
-        outcome = publish_deployment_notice(
-            judgement, topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url
-        )
+        settings = sns.SnsSettings(topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url)
+        outcome = sns.publish_notice(judgement, settings, repository=repository)
     if not outcome.published:
         sys.stdout.write(outcome.rendered)
         sys.stdout.flush()

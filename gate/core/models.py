@@ -8,13 +8,13 @@ internal types can change without breaking users' pipelines.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from gate.core.manifests import ManifestFile
+    from gate.core.manifests import Document, ManifestFile
 
 
 class Severity(enum.StrEnum):
@@ -47,10 +47,43 @@ class Outcome(enum.StrEnum):
     OVERRIDDEN = "overridden"
 
 
-# Rule ids that are not checks but that the engine itself reports (DESIGN §3).
-INVALID_FILE = "invalid-file"
-OVERRIDE = "override"
-INTERNAL_ERROR = "internal-error"
+class Side(enum.StrEnum):
+    """One side of the change."""
+
+    BASE = "base"
+    HEAD = "head"
+
+
+class EntryKind(enum.StrEnum):
+    """What a folder listing holds under a name."""
+
+    FILE = "file"
+    DIR = "dir"
+
+
+class FlagFormat(enum.StrEnum):
+    """The flag-file formats gate reads (the JSON report's `activations[].format`)."""
+
+    FLAGD = "flagd"
+    FLIPT = "flipt"
+    GO_FEATURE_FLAG = "go-feature-flag"
+
+
+class ActivationKind(enum.StrEnum):
+    """How a change turns a flag on (the JSON report's `activations[].change`)."""
+
+    ENABLED = "enabled"
+    ROLLOUT_RAISED = "rollout-raised"
+    DEFAULT_CHANGED = "default-changed"
+
+
+# Rule ids the engine reports itself, besides the checks' own (DESIGN §3). Check ids come from
+# the registry (`gate.core.checks.REGISTRY`), never from a list kept by hand.
+INVALID_FILE = "invalid-file"  # a file gate must read could not be read or parsed
+POLICY = "policy"  # notices about which policy judged the change (an edited or invalid policy)
+OVERRIDE = "override"  # notices about an override label
+INTERNAL_ERROR = "internal-error"  # a check crashed; never waivable
+ENGINE_RULES = (INVALID_FILE, POLICY, OVERRIDE, INTERNAL_ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +122,8 @@ class Activation:
     flag: str
     path: str
     line: int | None
-    format: str  # flagd | flipt | go-feature-flag
-    change: str  # enabled | rollout-raised | default-changed
+    format: FlagFormat
+    change: ActivationKind
     at: datetime
     in_window: bool
     detail: str = ""  # e.g. "rollout of 'on' 10% -> 50%"
@@ -141,8 +174,8 @@ class Tree(Protocol):
         """The file's bytes, or None when there is no regular file (or in-repo symlink) there."""
         ...
 
-    def listdir(self, path: str) -> Mapping[str, str]:
-        """Entries directly under the directory: name -> "file" | "dir"; empty when absent."""
+    def listdir(self, path: str) -> Mapping[str, EntryKind]:
+        """Entries directly under the directory; empty when absent."""
         ...
 
 
@@ -172,12 +205,13 @@ class PullRequest:
     title: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """Everything a check may look at. Built at the edge, read by the pure core.
+    """Everything a check may look at: the change, built by `gate.core.judge`, read by the checks.
 
     `files` excludes paths the policy ignores. File contents come through `base_tree`/`head_tree`
-    on demand, so only what a check asks for is read.
+    on demand, so only what a check asks for is read; a parsed file is kept, so every check that
+    reads it shares one parse.
     """
 
     base: str
@@ -187,12 +221,12 @@ class Context:
     now: datetime
     base_tree: Tree
     head_tree: Tree
-    labels: tuple[str, ...] = ()
     commit: Commit | None = None
     repository: str | None = None  # "owner/name" when known
     pull_request: PullRequest | None = None
     event: str | None = None  # the GitHub event name when run as an action
-    _manifests: dict[tuple[str, str], ManifestFile] = field(default_factory=dict, repr=False)
+    # What was parsed, per side and path: a cache, not part of the value.
+    _manifests: dict[tuple[Side, str], ManifestFile] = field(default_factory=dict, repr=False, compare=False)
 
     def file(self, path: str) -> ChangedFile | None:
         for changed in self.files:
@@ -209,26 +243,37 @@ class Context:
                 continue
             yield changed
 
+    def changed_manifests(self) -> Iterator[tuple[ChangedFile, ManifestFile]]:
+        """Each changed YAML file at head with its parse, when it parses: a file that does not is
+        reported once, as `invalid-file`, by the engine, and skipped by everyone else."""
+        from gate.core.manifests import YAML_SUFFIXES
+
+        for changed in self.changed(suffixes=YAML_SUFFIXES):
+            manifest = self.manifest(changed.path)
+            if manifest.ok:
+                yield changed, manifest
+
+    def resources(self, kinds: Iterable[str], groups: Iterable[str] | None = None) -> Iterator[Document]:
+        """The Kubernetes resources of these kinds (and API groups) in the changed YAML files."""
+        wanted_kinds, wanted_groups = tuple(kinds), None if groups is None else tuple(groups)
+        for _changed, manifest in self.changed_manifests():
+            yield from manifest.resources(kinds=wanted_kinds, groups=wanted_groups)
+
     def service_of(self, path: str) -> Service | None:
         for service in self.services:
             if path == service.path or path.startswith(service.path + "/"):
                 return service
         return None
 
-    def manifest(self, path: str, side: str = "head") -> ManifestFile:
+    def manifest(self, path: str, side: Side = Side.HEAD) -> ManifestFile:
         """The parsed YAML documents of a file, read and parsed once per side."""
         from gate.core.manifests import load_manifest
 
         key = (side, path)
         if key not in self._manifests:
-            tree = self.head_tree if side == "head" else self.base_tree
+            tree = self.head_tree if side is Side.HEAD else self.base_tree
             self._manifests[key] = load_manifest(path, tree.read(path))
         return self._manifests[key]
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a `Z`, to the second: how gate writes every time it reports."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_mapping(value: Any) -> Mapping[str, Any] | None:

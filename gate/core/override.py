@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from gate.core.models import Override, utc_iso
+from gate.core.models import Override
 from gate.core.policy import OverridePolicy
+from gate.core.times import utc_iso
 
 
 @dataclass(frozen=True, slots=True)

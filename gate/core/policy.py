@@ -18,27 +18,21 @@ own options. Unknown keys anywhere are errors that name the file and the key pat
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from gate.core.checks import REGISTRY
-from gate.core.checks.base import CheckOptions
+from gate.core.checks.base import CheckOptions, CheckSpec
 from gate.core.errors import PolicyError
 from gate.core.models import INTERNAL_ERROR, INVALID_FILE, Severity
 from gate.core.yamlio import YamlError, load_one
 
-WAIVABLE_BY_DEFAULT = (
-    "required-docs",
-    "runbook-format",
-    "golden-window",
-    "canary-thresholds",
-    "consumer-min-replicas",
-    "alert-runbook",
-)
-REPO_POLICY_PATH = ".github/gate.yaml"
+# An accepted override waives the findings of every check; never those of the engine's own rules
+# (a file gate could not read, a check that crashed), since then nothing was judged.
+WAIVABLE_BY_DEFAULT = tuple(REGISTRY)
 
 
 class OverridePolicy(BaseModel):
@@ -67,12 +61,13 @@ class OverridePolicy(BaseModel):
         return waivable
 
 
-def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions]:
+def _block_model(spec: CheckSpec) -> type[CheckOptions]:
     """The check's options plus the keys every block has."""
+    options: type[CheckOptions] = spec.options
     model: type[CheckOptions] = create_model(
-        f"{options.__name__}_{rule_id.replace('-', '_')}",
+        f"{options.__name__}_{spec.id.replace('-', '_')}",
         __base__=options,
-        __doc__=REGISTRY[rule_id].summary,
+        __doc__=spec.summary,
         enabled=(bool, Field(True, description="Run this check.")),
         level=(
             Severity | None,
@@ -86,11 +81,10 @@ def _block_model(rule_id: str, options: type[CheckOptions]) -> type[CheckOptions
     return model
 
 
-@cache
-def _checks_model() -> type[BaseModel]:
+def _checks_model(registry: Mapping[str, CheckSpec]) -> type[BaseModel]:
     fields: dict[str, Any] = {}
-    for rule_id, spec in REGISTRY.items():
-        block = _block_model(rule_id, spec.options)
+    for rule_id, spec in registry.items():
+        block = _block_model(spec)
         fields[rule_id.replace("-", "_")] = (block, Field(default_factory=block, alias=rule_id))
     model: type[BaseModel] = create_model(
         "Checks", __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False), **fields
@@ -115,12 +109,22 @@ class _PolicyBase(BaseModel):
     override: OverridePolicy = Field(default_factory=OverridePolicy)
 
 
+def policy_model(registry: Mapping[str, CheckSpec] | None = None) -> type[_PolicyBase]:
+    """The pydantic model of a policy file, assembled from the checks' options (built once)."""
+    return _policy_model() if registry is None else _assemble(registry)
+
+
 @cache
-def policy_model() -> type[_PolicyBase]:
+def _policy_model() -> type[_PolicyBase]:
+    return _assemble(REGISTRY)
+
+
+def _assemble(registry: Mapping[str, CheckSpec]) -> type[_PolicyBase]:
+    checks = _checks_model(registry)
     model: type[_PolicyBase] = create_model(
         "Policy",
         __base__=_PolicyBase,
-        checks=(_checks_model(), Field(default_factory=_checks_model())),
+        checks=(checks, Field(default_factory=checks)),
     )
     return model
 
@@ -131,6 +135,11 @@ class Policy:
     def __init__(self, model: _PolicyBase, source: str) -> None:
         self.model = model
         self.source = source
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the bundled default policy (no policy file applied)."""
+        return self.source == DEFAULT_SOURCE
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -161,8 +170,11 @@ class Policy:
         return spec.options.model_validate(self.block(rule_id).model_dump(exclude={"enabled", "level"}))
 
 
+DEFAULT_SOURCE = "the bundled default policy"
+
+
 def default_policy() -> Policy:
-    return Policy(policy_model().model_validate({}), source="the bundled default policy")
+    return Policy(policy_model().model_validate({}), source=DEFAULT_SOURCE)
 
 
 def parse_policy(text: str | bytes, source: str) -> Policy:
@@ -184,26 +196,16 @@ def parse_policy(text: str | bytes, source: str) -> Policy:
         raise PolicyError(f"{source}: " + "; ".join(_describe(error, data) for error in exc.errors())) from None
 
 
-def load_policy_file(path: Path) -> Policy:
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyError(f"{path}: no such policy file") from None
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy: {exc.strerror}") from None
-    return parse_policy(text, str(path))
-
-
-def schema() -> dict[str, Any]:
+def schema(registry: Mapping[str, CheckSpec] | None = None) -> dict[str, Any]:
     """A JSON Schema editors can use to complete and check policy files."""
-    document = policy_model().model_json_schema(by_alias=True)
+    document = policy_model(registry).model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "gate policy"
     return document
 
 
-def schema_json() -> str:
-    return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
+def schema_json(registry: Mapping[str, CheckSpec] | None = None) -> str:
+    return json.dumps(schema(registry), indent=2, sort_keys=True) + "\n"
 
 
 def _describe(error: Any, data: Any) -> str:

@@ -14,8 +14,8 @@ import pytest
 from helpers import SEED_CANARY, GitRepo, documented_service
 
 from gate.adapters.git import Git
-from gate.core.context import Refs
-from gate.core.judge import judge_change
+from gate.core import judge as core
+from gate.core.request import Refs, Request
 
 NOW = datetime(2026, 11, 30, 11, tzinfo=UTC)
 
@@ -37,7 +37,7 @@ def build(tmp_path: Path, services: int, changed: int) -> tuple[Path, str, str]:
 
 def judge(path: Path, base: str, head: str) -> int:
     with Git(path) as git:
-        judgement = judge_change(git, Refs(base=base, head=head), NOW)
+        judgement = core.judge(Request(refs=Refs(base=base, head=head), now=NOW), git)
     return len(judgement.context.files)
 
 

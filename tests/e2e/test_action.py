@@ -625,3 +625,42 @@ def test_a_force_push_after_the_label_voids_it(tmp_path: Path, fake: FakeGitHub)
     assert run.code == 1
     assert run.outputs["verdict"] == "fail"
     assert "before the last push at 2026-11-30T10:30:00Z" in run.summary
+
+
+# -- one judgement, every report alike -------------------------------------------------------------
+MADRID_POLICY = """\
+version: 1
+checks:
+  golden-window:
+    start: "08:00"
+    end: "18:00"
+    timezone: Europe/Madrid
+"""
+
+
+def _mermaid(markdown: str) -> str:
+    blocks = re.findall(r"```mermaid\n.*?```", markdown, flags=re.S)
+    assert len(blocks) == 1, markdown
+    return blocks[0]
+
+
+def test_the_summary_and_the_comment_draw_the_policys_window(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    flags = '{"flags": {"fast-pay": {"state": "%s", "variants": {"on": true, "off": false}, "defaultVariant": "on"}}}\n'
+    base = repo.commit({".github/gate.yaml": MADRID_POLICY, "flags/pay.flagd.json": flags % "DISABLED"}, "base")
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit({"flags/pay.flagd.json": flags % "ENABLED"}, "Turn fast-pay on")
+    change = Change(repo, base, head)
+    fake.add_pull(5, author="ana", head_sha=head, base_sha=base)
+    fake.push(head, PUSHED)
+
+    run = run_action(tmp_path, fake, repo, "pull_request", pull_request_event(tmp_path, change, action="opened"), head)
+    local = run_gate("check", "--repo", str(repo.path), "--base", base, "--head", head, "--now", NOW,
+                     "--format", "markdown")
+
+    assert run.code == 0 and local.returncode == 0, run.stdout + local.stderr
+    (comment,) = [c["body"] for c in fake.comments[5] if "<!-- gate:report -->" in c["body"]]
+    expected = _mermaid(local.stdout)
+    assert "Europe/Madrid" in expected and "default policy" not in expected
+    assert _mermaid(run.summary) == expected
+    assert _mermaid(comment) == expected

@@ -11,8 +11,8 @@ import pytest
 from helpers import SEED_RUNBOOK, GitRepo, documented_service, run_gate
 
 from gate.adapters.git import Git
-from gate.core.context import Refs
-from gate.core.judge import judge_change
+from gate.core.judge import judge
+from gate.core.request import Refs, Request
 
 NOW = "2026-11-30T11:00:00Z"
 README = "# payments\n\nTakes the money.\n"
@@ -99,7 +99,7 @@ def test_only_the_touched_service_is_read_in_a_500_service_repository(tmp_path: 
     base = repo.commit(files, "500 services")
     head = repo.commit({"services/svc-042/README.md": "# svc-042\n\nNow with more words.\n"})
     with Git(repo.path) as git:
-        judgement = judge_change(git, Refs(base=base, head=head), datetime(2026, 11, 30, 11, tzinfo=UTC))
+        judgement = judge(Request(refs=Refs(base=base, head=head), now=datetime(2026, 11, 30, 11, tzinfo=UTC)), git)
         requested = list(git.requests)
     assert judgement.verdict.outcome.value == "pass"
     assert [s.path for s in judgement.context.services] == ["services/svc-042"]
@@ -154,8 +154,8 @@ def test_the_repository_policy_is_read_from_the_base(repo: GitRepo) -> None:
                  "services/orders/README.md": README})
     code, report = check(repo)
     assert code == 0  # still only a warning: the base's policy applies
-    assert {f["rule"] for f in report["findings"]} == {"required-docs", "override"}
-    notice = next(f for f in report["findings"] if f["rule"] == "override")
+    assert {f["rule"] for f in report["findings"]} == {"required-docs", "policy"}
+    notice = next(f for f in report["findings"] if f["rule"] == "policy")
     assert "applies once merged" in notice["message"]
 
 
@@ -225,8 +225,8 @@ def test_help_says_where_the_policy_and_the_base_come_from(command: str) -> None
     text = " ".join(result.stdout.split())
     assert result.returncode == 0
     assert "as it is on the BASE side of the change" in text
-    assert ".github/gate.yaml read from the base side, else the built-in policy" in text
-    assert "the merge-base with the default branch, else the parent of head, else the empty tree" in text
+    assert ".github/gate.yaml as it is on the base side, so a change cannot loosen the rules" in text
+    assert "the merge-base with the default branch, else the parent of --head, else the empty tree" in text
 
 
 def test_an_invalid_policy_on_the_base_side_does_not_lock_the_repository(repo: GitRepo) -> None:

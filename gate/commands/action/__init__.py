@@ -1,7 +1,16 @@
 """`gate action`: the container's entrypoint, judging the change an Actions event describes.
 
-Read top to bottom: the settings, the plan (which change the event asks to judge), the judgement,
-the reports, the exit code. The parts live in `gate.commands.action`, one concern each.
+Read top to bottom: the settings, the plan (which change the event asks to judge), the request,
+the judgement, the reports, the exit code. The parts, one concern each:
+
+- `events`: which change an Actions event asks gate to judge (pure);
+- `change`: the base, head and changed files in the checkout (the API lists them when it is shallow);
+- `pull`: the pull request the change belongs to, as the GitHub API tells it;
+- `evidence`: the override label, weighed on what the GitHub API says about it;
+- `reports`: the log, annotations, job summary, step outputs, JSON report file and sticky comment;
+- `deployment`: the deployment notice, published once per commit;
+- `clock`: the time gate judges at;
+- `notes` and `console`: what the action adds to the job summary, and how it writes to the log.
 
 Nothing here fails the step for a reporting problem (a read-only token, a comment GitHub refuses):
 the step's result is the verdict's.
@@ -9,6 +18,7 @@ the step's result is the verdict's.
 
 from __future__ import annotations
 
+import argparse
 import os
 from datetime import datetime
 from typing import Any
@@ -17,21 +27,22 @@ from gate.adapters import runner
 from gate.adapters.git import Git
 from gate.adapters.github import GitHub
 from gate.adapters.runner import ActionSettings
-from gate.commands.action.change import choose_policy, mark_safe_directory, repo_policy_path, resolve_change
+from gate.commands.action.change import resolve_change
 from gate.commands.action.clock import judging_time
 from gate.commands.action.console import say
 from gate.commands.action.deployment import deployment_notice
 from gate.commands.action.events import Plan, load_event, plan_for
-from gate.commands.action.evidence import override_for
+from gate.commands.action.evidence import VerifiedLabel
 from gate.commands.action.notes import Notes
 from gate.commands.action.pull import pull_request, read_pull
 from gate.commands.action.reports import comment, report
 from gate.core.errors import EXIT_BLOCKED, EXIT_PASS, GateError
-from gate.core.judge import Judgement, judge_change
+from gate.core.judge import Judgement, judge
 from gate.core.models import Outcome
+from gate.core.request import REPO_POLICY_PATH, RepositoryPolicy, Request
 
 
-def run() -> int:
+def run(args: argparse.Namespace | None = None) -> int:
     try:
         settings = ActionSettings.from_env(os.environ)
     except GateError as exc:
@@ -55,11 +66,14 @@ def _run(settings: ActionSettings) -> int:
         runner.write_outputs(settings.output_path, {"verdict": ""})
         return EXIT_PASS
     say(f"gate: judging the {plan.description} in {settings.repository}")
-    mark_safe_directory(settings.workspace)
     notes = Notes()
     now = judging_time(settings, notes)
-    with GitHub(settings.api_url, settings.token, settings.repository) as github, Git(settings.workspace) as git:
-        judgement = _judge(git, github, settings, plan, payload, now, notes)
+    # The workspace belongs to the runner's user, not the container's: git must be told to trust it.
+    with GitHub(settings.api_url, settings.token, settings.repository) as github, \
+            Git(settings.workspace, trust_owner=True) as git:
+        request = _request(git, github, settings, plan, payload, now, notes)
+        judgement = judge(request, git)
+        _note_missing_policy(judgement, notes)
         notice_failed = plan.notice and deployment_notice(github, settings, judgement, notes)
         report(settings, judgement, notes)
         if plan.comment and plan.pull_number is not None:
@@ -68,7 +82,7 @@ def _run(settings: ActionSettings) -> int:
     return _exit_code(settings, plan, judgement, notice_failed)
 
 
-def _judge(
+def _request(
     git: Git,
     github: GitHub,
     settings: ActionSettings,
@@ -76,26 +90,35 @@ def _judge(
     payload: dict[str, Any],
     now: datetime,
     notes: Notes,
-) -> Judgement:
+) -> Request:
     pull = read_pull(github, plan, notes)
     change = resolve_change(git, github, plan, notes)
-    chosen = choose_policy(git, settings, change, notes)
-    override = override_for(github, plan, pull, chosen.policy, payload, notes)
-    return judge_change(
-        git,
-        change.refs,
-        now,
-        policy_path=None,  # never a file of the checkout: a pull request could loosen its own rules
-        repo_policy=repo_policy_path(settings),
-        labels=(),
-        override=override,
+    return Request(
+        refs=change.refs,
+        now=now,
+        # Never a file of the checkout: a pull request could loosen its own rules. The repository's
+        # policy is read from the base side of the change.
+        policy=RepositoryPolicy(settings.policy or REPO_POLICY_PATH, named=settings.policy is not None),
+        override=VerifiedLabel(github, plan, pull, payload, notes),
         repository=settings.repository,
         pull_request=pull_request(plan, pull),
         event=settings.event_name,
-        simulate_labels=False,
-        files=change.files,
-        chosen=chosen,
+        listed_files=change.listed_files,
     )
+
+
+def _note_missing_policy(judgement: Judgement, notes: Notes) -> None:
+    """A policy input that names a file on neither side of the change is likely misspelt."""
+    source, context = judgement.request.policy, judgement.context
+    if not isinstance(source, RepositoryPolicy) or not source.named:
+        return
+    if context.base_tree.read(source.path) is None and context.head_tree.read(source.path) is None:
+        # The bundled default is the strictest policy, so judging by it fails closed; but a
+        # misspelt input should not go unnoticed.
+        notes.warning(
+            f"the policy input names {source.path}, which this repository does not have; "
+            "gate judged by the bundled default policy"
+        )
 
 
 def _exit_code(settings: ActionSettings, plan: Plan, judgement: Judgement, notice_failed: bool) -> int:
@@ -103,7 +126,7 @@ def _exit_code(settings: ActionSettings, plan: Plan, judgement: Judgement, notic
         # The change has already landed: there is nothing left to block, and a red default branch
         # would tell nobody what to do. The notice and the summary carry the findings instead.
         say(runner.warning("this change landed with blocking findings; the deployment notice lists them",
-                            title="gate"))
+                           title="gate"))
     elif judgement.verdict.outcome is Outcome.FAIL:
         return EXIT_BLOCKED
     if notice_failed and settings.fail_on_notice_error:

@@ -8,7 +8,7 @@ from gate.adapters import runner
 from gate.adapters.runner import ActionSettings
 from gate.commands.action.console import say
 from gate.commands.action.notes import Notes
-from gate.core.models import utc_iso
+from gate.core.times import utc_iso
 
 
 def judging_time(settings: ActionSettings, notes: Notes) -> datetime:
@@ -17,7 +17,7 @@ def judging_time(settings: ActionSettings, notes: Notes) -> datetime:
     GATE_NOW exists for tests and replays, but in a workflow any `env:` can set it and move the
     golden window, so a run that used it never looks like an ordinary one.
     """
-    from gate.settings import parse_time
+    from gate.core.times import parse_time
 
     if not settings.now:
         return datetime.now(UTC)

@@ -29,13 +29,15 @@ def deployment_notice(github: GitHub, settings: ActionSettings, judgement: Judge
         say(f"gate: the deployment notice for {sha[:12]} was already published (status {NOTICE_STATUS_CONTEXT})")
         notes.add(f"the deployment notice for `{sha[:12]}` was already published; not sent again")
         return False
-    from gate.publish import publish_deployment_notice
+    from gate.adapters import sns
 
-    outcome = publish_deployment_notice(
+    outcome = sns.publish_notice(
         judgement,
-        topic_arn=settings.sns_topic_arn,
-        region=settings.aws_region or None,
-        endpoint_url=settings.sns_endpoint_url or None,
+        sns.SnsSettings(
+            topic_arn=settings.sns_topic_arn,
+            region=settings.aws_region or None,
+            endpoint_url=settings.sns_endpoint_url or None,
+        ),
         event=settings.event_name,
     )
     if outcome.published:
@@ -61,8 +63,8 @@ def _already_sent(github: GitHub, sha: str, notes: Notes) -> bool:
         return False
     # Statuses come newest first; the latest of the context decides.
     for status in statuses:
-        if status.get("context") == NOTICE_STATUS_CONTEXT:
-            return status.get("state") == "success"
+        if status.context == NOTICE_STATUS_CONTEXT:
+            return status.state == "success"
     return False
 
 

@@ -7,6 +7,7 @@ the event payload is replayed as it was by a re-run, so it is never evidence for
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,27 +18,43 @@ from gate.commands.action.events import Plan
 from gate.commands.action.notes import Notes
 from gate.core.models import Override
 from gate.core.override import LabelEvidence, decide
-from gate.core.policy import Policy
+from gate.core.policy import OverridePolicy
+
+
+@dataclass(frozen=True)
+class VerifiedLabel:
+    """The override label of a pull request, weighed on what the GitHub API says about it
+    (an `OverrideEvidence` for the request): who applied it, their role, and when, against when the
+    head was pushed."""
+
+    github: GitHub
+    plan: Plan
+    pull: PullInfo | None
+    payload: Mapping[str, Any]
+    notes: Notes
+
+    def decide(self, policy: OverridePolicy) -> Override | None:
+        return override_for(self.github, self.plan, self.pull, policy, self.payload, self.notes)
 
 
 def override_for(
     github: GitHub,
     plan: Plan,
     pull: PullInfo | None,
-    policy: Policy,
+    policy: OverridePolicy,
     payload: Mapping[str, Any],
     notes: Notes,
 ) -> Override | None:
     """The override the policy's label asks for, accepted or rejected; None when there is none to weigh."""
     if plan.pull_number is None:
         return None
-    evidence = gather_evidence(github, plan.pull_number, policy.override.label, pull)
-    if evidence.unverified is not None and not _payload_mentions(payload, policy.override.label):
+    evidence = gather_evidence(github, plan.pull_number, policy.label, pull)
+    if evidence.unverified is not None and not _payload_mentions(payload, policy.label):
         # Nothing suggests the label was asked for; say why gate could not look, and judge without it.
         notes.add(f"gate could not read the labels, so no override was considered: {evidence.unverified}")
         say(runner.warning(f"could not read the labels: {evidence.unverified}", title="gate"))
         return None
-    override = decide(evidence, policy.override)
+    override = decide(evidence, policy)
     if override is not None:
         state = "accepted" if override.accepted else "rejected"
         say(f"gate: override label {override.label}: {state}: {override.reason}")

@@ -26,15 +26,15 @@ def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None
     from gate.core.report import json as json_report
     from gate.core.report import markdown, text
 
-    verdict, context = judgement.verdict, judgement.context
+    verdict = judgement.verdict
     report_path, shown_path = report_location(settings)
     try:
-        report_path.write_text(json_report.render(verdict, context), encoding="utf-8")
+        report_path.write_text(json_report.render(judgement), encoding="utf-8")
     except OSError as exc:
         shown_path = ""
         notes.add(f"gate could not write the JSON report to {report_path}: {exc.strerror}")
-    say_verbatim("gate report", text.render(verdict, context))
-    write(annotations.render(verdict, context))
+    say_verbatim("gate report", text.render(judgement))
+    write(annotations.render(judgement))
     runner.write_outputs(
         settings.output_path,
         {
@@ -46,7 +46,7 @@ def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None
             "report": shown_path,
         },
     )
-    runner.append_summary(settings.summary_path, markdown.render(verdict, context))
+    runner.append_summary(settings.summary_path, markdown.render(judgement))
 
 
 def report_location(settings: ActionSettings) -> tuple[Path, str]:
@@ -67,11 +67,11 @@ def comment(github: GitHub, settings: ActionSettings, number: int, judgement: Ju
     if not settings.token:
         notes.add("no github-token, so no pull-request comment; the report is in this summary")
         return
-    body = comment.render(judgement.verdict, judgement.context)
+    body = comment.render(judgement)
     try:
         existing = github.find_comment(number, comment.MARKER)
         if existing is not None:
-            github.update_comment(int(existing["id"]), body)
+            github.update_comment(existing.id, body)
             say(f"gate: updated the report comment on pull request #{number}")
         else:
             github.create_comment(number, body)

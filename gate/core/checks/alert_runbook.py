@@ -33,11 +33,12 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
-from gate.core.manifests import YAML_SUFFIXES, Document, ManifestFile
+from gate.core.manifests import Document, ManifestFile
 from gate.core.models import Context, Finding, Severity, Tree
 from gate.core.yamlio import YList, YMap
 
 ID = "alert-runbook"
+ORDER = 60
 
 PROMETHEUS_RULE_GROUPS = ("monitoring.coreos.com",)
 # Schemes that point elsewhere; a value without one is a path in this repository.
@@ -53,10 +54,7 @@ class Options(CheckOptions):
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
+    for changed, manifest in context.changed_manifests():
         for groups in _rule_groups(manifest):
             for rule in _rules(groups):
                 yield from _judge_rule(context, changed.path, rule, options)

@@ -2,7 +2,8 @@
 
 A check module has:
 
-- `ID`: its stable rule id (DESIGN §3);
+- `ID`: its stable rule id (DESIGN §3), the module's name with `-` for `_`;
+- `ORDER`: where it stands in reports, the docs and the policy schema (a number; gaps leave room);
 - `Options`: a pydantic model, `extra="forbid"`, whose defaults are the seed's rules;
 - `check(context, options)`: a generator of `Finding`s (and, for the golden window, the
   `Activation`s it judged, which the engine puts in the report);
@@ -36,13 +37,23 @@ class CheckSpec:
     options: type[CheckOptions]
     run: CheckFunction
     doc: str
+    order: int
 
     @classmethod
     def of(cls, module: ModuleType) -> CheckSpec:
+        """The spec of a check module; a TypeError says what the module lacks."""
+        name = module.__name__.rsplit(".", 1)[-1]
+        missing = [attr for attr in ("ID", "ORDER", "Options", "check") if not hasattr(module, attr)]
+        if missing:
+            raise TypeError(f"check module {module.__name__} has no {', '.join(missing)}")
+        if name.replace("_", "-") != module.ID:
+            raise TypeError(f"check module {module.__name__} has the id {module.ID!r}; name it after its id")
         doc = (module.__doc__ or "").strip()
-        if not doc:
-            raise TypeError(f"check module {module.__name__} has no docstring")
-        return cls(id=module.ID, options=module.Options, run=module.check, doc=doc)
+        if not doc.startswith(f"{module.ID}:"):
+            raise TypeError(f"check module {module.__name__}'s docstring must start with '{module.ID}:'")
+        if not issubclass(module.Options, CheckOptions):
+            raise TypeError(f"{module.__name__}.Options must derive from CheckOptions")
+        return cls(id=module.ID, options=module.Options, run=module.check, doc=doc, order=int(module.ORDER))
 
     @property
     def summary(self) -> str:

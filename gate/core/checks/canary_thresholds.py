@@ -50,11 +50,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gate.core.checks.base import CheckOptions, Result
-from gate.core.manifests import FLAGGER_GROUP, YAML_SUFFIXES, Document, as_number
+from gate.core.manifests import FLAGGER_GROUP, Document, as_number
 from gate.core.models import Context, Finding, Severity
 from gate.core.yamlio import YList, YMap
 
 ID = "canary-thresholds"
+ORDER = 40
 
 SUCCESS_RATE_BUILTIN = "request-success-rate"
 LATENCY_BUILTIN = "request-duration"
@@ -97,12 +98,8 @@ def check(context: Context, options: Options) -> Iterator[Result]:
     if max_interval is None:
         # The policy model accepted the string; an unreadable bound must not silently pass everything.
         raise ValueError(f"checks.canary-thresholds.max_interval: {options.max_interval!r} is not a Go duration")
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
-        for canary in manifest.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,)):
-            yield from judge_canary(canary, options, max_interval)
+    for canary in context.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,)):
+        yield from judge_canary(canary, options, max_interval)
 
 
 @dataclass(frozen=True, slots=True)

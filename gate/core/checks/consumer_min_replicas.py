@@ -47,9 +47,10 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, Finding, Severity
+from gate.core.models import Context, EntryKind, Finding, Severity
 
 ID = "consumer-min-replicas"
+ORDER = 50
 
 HPA_GROUPS = ("autoscaling",)
 KEDA_GROUPS = ("keda.sh",)
@@ -110,16 +111,9 @@ class _Minimum:
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    hpas: list[Document] = []
-    scaled_objects: list[Document] = []
-    deployments: list[Document] = []
-    for changed in context.changed(suffixes=YAML_SUFFIXES):
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # the engine reports unreadable files and Helm templates
-        hpas.extend(manifest.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
-        scaled_objects.extend(manifest.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
-        deployments.extend(manifest.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    hpas = list(context.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
+    scaled_objects = list(context.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
+    deployments = list(context.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
     for hpa in hpas:
         target = _target(hpa, deployments)
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
@@ -164,7 +158,7 @@ class _SiblingAutoscalers:
 
     def _read(self, folder: str) -> Iterator[Document]:
         entries = self._context.head_tree.listdir(folder)
-        names = sorted(n for n, kind in entries.items() if kind == "file" and n.lower().endswith(YAML_SUFFIXES))
+        names = sorted(n for n, kind in entries.items() if kind is EntryKind.FILE and n.lower().endswith(YAML_SUFFIXES))
         for name in names[:SIBLING_FILES_LIMIT]:
             path = posixpath.join(folder, name)
             if path in self._changed:

@@ -64,12 +64,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
-from gate.core.flags.diff import Change, activations
+from gate.core.flags.diff import FlagChange, activations
 from gate.core.manifests import YAML_SUFFIXES
-from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity, utc_iso
+from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
+from gate.core.times import utc_iso
 from gate.core.window import Freeze, Window, load_zone, make_window, parse_hhmm, parse_weekday
 
 ID = "golden-window"
+ORDER = 30
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -205,7 +207,7 @@ def _base(context: Context, changed: ChangedFile) -> FlagFile | None:
         return None  # judging against nothing counts every flag that is on: fail closed
 
 
-def _judge(change: Change, path: str, now: datetime, window: Window) -> Iterator[Result]:
+def _judge(change: FlagChange, path: str, now: datetime, window: Window) -> Iterator[Result]:
     at = now if change.at is None or change.at < now else change.at
     inside = window.contains(at)
     yield Activation(
@@ -248,7 +250,7 @@ def _next(window: Window, opening: datetime | None) -> str:
     return text + "."
 
 
-def _remedy(change: Change, window: Window, opening: datetime | None) -> str:
+def _remedy(change: FlagChange, window: Window, opening: datetime | None) -> str:
     nxt = utc_iso(opening) if opening is not None else "none in sight"
     if change.at is not None:
         return (

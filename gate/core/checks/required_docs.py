@@ -22,9 +22,10 @@ from collections.abc import Iterator, Mapping
 from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
-from gate.core.models import Context, Finding, Service, ServiceStatus, Severity, Tree
+from gate.core.models import Context, EntryKind, Finding, Service, ServiceStatus, Severity, Tree
 
 ID = "required-docs"
+ORDER = 10
 
 _MERMAID_BLOCK = re.compile(r"^\s*(```|~~~)\s*mermaid\b", re.MULTILINE)
 
@@ -74,7 +75,7 @@ def _missing_docs(service: Service, tree: Tree, options: Options) -> Iterator[tu
     entries = tree.listdir(service.path)
     readme = _first_useful(service.path, tree, entries, options.readme)
     if readme is None:
-        empty = [name for name in options.readme if entries.get(name) == "file"]
+        empty = [name for name in options.readme if entries.get(name) is EntryKind.FILE]
         problem = f"{empty[0]} is empty" if empty else "no README (README.md)"
         yield problem, f"write {service.path}/README.md: what the service does, who owns it, how to run it"
 
@@ -96,35 +97,39 @@ def _missing_docs(service: Service, tree: Tree, options: Options) -> Iterator[tu
         )
 
 
-def _first_useful(base: str, tree: Tree, entries: Mapping[str, str], names: tuple[str, ...]) -> bytes | None:
+def _first_useful(base: str, tree: Tree, entries: Mapping[str, EntryKind], names: tuple[str, ...]) -> bytes | None:
     for name in names:
-        if entries.get(name) == "file":
+        if entries.get(name) is EntryKind.FILE:
             content = tree.read(f"{base}/{name}")
             if content is not None and _is_useful(name, content):
                 return content
     return None
 
 
-def _has_runbook(base: str, tree: Tree, entries: Mapping[str, str], options: Options) -> bool:
+def _has_runbook(base: str, tree: Tree, entries: Mapping[str, EntryKind], options: Options) -> bool:
     if _first_useful(base, tree, entries, options.runbook_files) is not None:
         return True
     for folder in options.runbook_dirs:
-        if entries.get(folder) != "dir":
+        if entries.get(folder) is not EntryKind.DIR:
             continue
         listing = tree.listdir(f"{base}/{folder}")
         candidates = tuple(
-            name for name, kind in sorted(listing.items()) if kind == "file" and name.endswith((".yaml", ".yml", ".md"))
+            name
+            for name, kind in sorted(listing.items())
+            if kind is EntryKind.FILE and name.endswith((".yaml", ".yml", ".md"))
         )
         if _first_useful(f"{base}/{folder}", tree, listing, candidates) is not None:
             return True
     return False
 
 
-def _has_diagram(base: str, tree: Tree, entries: Mapping[str, str], readme: bytes | None, options: Options) -> bool:
+def _has_diagram(
+    base: str, tree: Tree, entries: Mapping[str, EntryKind], readme: bytes | None, options: Options
+) -> bool:
     for stem in options.diagram_stems:
         folder, _, name = stem.rpartition("/")
         if folder:
-            if entries.get(folder.split("/")[0]) != "dir":
+            if entries.get(folder.split("/")[0]) is not EntryKind.DIR:
                 continue
             listing = tree.listdir(f"{base}/{folder}")
             where = f"{base}/{folder}"
@@ -133,7 +138,9 @@ def _has_diagram(base: str, tree: Tree, entries: Mapping[str, str], readme: byte
         candidates = tuple(
             entry
             for entry, kind in sorted(listing.items())
-            if kind == "file" and entry.startswith(name + ".") and entry[len(name) :] in options.diagram_extensions
+            if kind is EntryKind.FILE
+            and entry.startswith(name + ".")
+            and entry[len(name) :] in options.diagram_extensions
         )
         if _first_useful(where, tree, listing, candidates) is not None:
             return True

@@ -35,6 +35,7 @@ from gate.core.models import Context, Finding, Severity
 from gate.core.yamlio import YList, YMap
 
 ID = "runbook-format"
+ORDER = 20
 
 _REMEDY = (
     "write the runbook as a decision tree: `trigger:` the alert condition, then `steps:`, each with "
@@ -58,12 +59,9 @@ def is_runbook(path: str, options: Options) -> bool:
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
-    for changed in context.changed(suffixes=(".yaml", ".yml")):
+    for changed, manifest in context.changed_manifests():
         if not is_runbook(changed.path, options):
             continue
-        manifest = context.manifest(changed.path)
-        if not manifest.ok:
-            continue  # reported once, as invalid-file, by the engine
         if not manifest.documents:
             yield _finding(changed.path, 1, "the runbook is empty")
             continue

@@ -14,6 +14,7 @@ from gate.core.flags.model import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFile, FlagF
 from gate.core.flags.shape import FLAG_SUFFIXES, decode
 from gate.core.globs import matches_any
 from gate.core.manifests import MAX_FILE_BYTES
+from gate.core.models import FlagFormat
 
 __all__ = [
     "FLAGD",
@@ -41,7 +42,7 @@ def is_flag_file(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
     return path.lower().endswith(FLAG_SUFFIXES) and matches_any(path, patterns)
 
 
-def detect(documents: list[Any]) -> str | None:
+def detect(documents: list[Any]) -> FlagFormat | None:
     """The format the documents' shape matches, or None."""
     if not documents:
         return None
@@ -61,7 +62,7 @@ def read_flag_file(path: str, raw: bytes) -> FlagFile:
         )
     documents, lines = decode(path, raw)
     if not documents:
-        return FlagFile(path=path, format="empty")  # an empty file defines no flags
+        return FlagFile(path=path, format=None)  # an empty file defines no flags
     found = detect(documents)
     if found == FLAGD:
         return flagd.read(path, documents[0], lines)

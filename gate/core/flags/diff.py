@@ -20,37 +20,38 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gate.core.flags.model import FLAGD, FLIPT, FlagFile, FlagState
+from gate.core.models import ActivationKind, FlagFormat
 
-ENABLED = "enabled"
-ROLLOUT_RAISED = "rollout-raised"
-DEFAULT_CHANGED = "default-changed"
+ENABLED = ActivationKind.ENABLED
+ROLLOUT_RAISED = ActivationKind.ROLLOUT_RAISED
+DEFAULT_CHANGED = ActivationKind.DEFAULT_CHANGED
 
 _SWITCH = {FLAGD: "state DISABLED \u2192 ENABLED", FLIPT: "enabled: false \u2192 true"}
 _GOFF_SWITCH = "disable: true \u2192 false"
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class FlagChange:
     flag: str
-    format: str
+    format: FlagFormat
     line: int | None
-    change: str  # enabled | rollout-raised | default-changed
+    change: ActivationKind
     detail: str  # how, in words: "state DISABLED -> ENABLED"
     at: datetime | None = None  # None: when the change lands; else the time the file schedules
     scheduled: str = ""  # what schedules it, e.g. "scheduled rollout step"
 
 
-def activations(base: FlagFile | None, head: FlagFile) -> Iterator[Change]:
+def activations(base: FlagFile | None, head: FlagFile) -> Iterator[FlagChange]:
     """Every activation in `head` relative to `base` (None: the file is new)."""
     for key, after in head.flags.items():
         before = base.flags.get(key) if base is not None else None
         found = compare(before, after)
         if found is not None:
-            yield Change(key, after.format, after.line, *found)
+            yield FlagChange(key, after.format, after.line, *found)
         yield from _scheduled(before, after)
 
 
-def _scheduled(before: FlagState | None, after: FlagState) -> Iterator[Change]:
+def _scheduled(before: FlagState | None, after: FlagState) -> Iterator[FlagChange]:
     known = {step.identity for step in before.steps} if before is not None else set()
     previous = after
     for step in sorted(after.steps, key=lambda s: s.at):
@@ -59,12 +60,12 @@ def _scheduled(before: FlagState | None, after: FlagState) -> Iterator[Change]:
         if step.identity not in known:
             found = compare(origin, step.state)
             if found is not None:
-                yield Change(after.key, after.format, step.line, *found, at=step.at, scheduled=step.what)
+                yield FlagChange(after.key, after.format, step.line, *found, at=step.at, scheduled=step.what)
         if step.what.startswith("scheduled"):
             previous = step.state
 
 
-def compare(before: FlagState | None, after: FlagState) -> tuple[str, str] | None:
+def compare(before: FlagState | None, after: FlagState) -> tuple[ActivationKind, str] | None:
     """The activation from one state of a flag to the next: (change, detail), or None."""
     if not after.live:
         return None

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FLAGD = "flagd"
-FLIPT = "flipt"
-GO_FEATURE_FLAG = "go-feature-flag"
+from gate.core.models import FlagFormat
+
+FLAGD = FlagFormat.FLAGD
+FLIPT = FlagFormat.FLIPT
+GO_FEATURE_FLAG = FlagFormat.GO_FEATURE_FLAG
 
 
 class FlagFileError(ValueError):
@@ -38,7 +40,7 @@ class Rollout:
 @dataclass(frozen=True, slots=True)
 class FlagState:
     key: str  # unique within the file (Flipt: "namespace/key" outside the default namespace)
-    format: str
+    format: FlagFormat
     line: int | None
     enabled: bool
     variants: Mapping[str, Any]  # name -> value; values are None where the format has none (Flipt)
@@ -87,5 +89,5 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class FlagFile:
     path: str
-    format: str
+    format: FlagFormat | None  # None: an empty file, which defines no flags
     flags: Mapping[str, FlagState] = field(default_factory=dict)

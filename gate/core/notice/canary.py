@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gate.core.manifests import FLAGGER_GROUP, Document
-from gate.core.models import Context
-from gate.core.notice.changed import changed_manifests
+from gate.core.models import Context, Side
 from gate.core.yamlio import YList, YMap
 
 _MAX_CANARY_SETTINGS = 24
@@ -35,8 +34,8 @@ class CanaryChange:
 
 
 def canary_changes(context: Context) -> Iterator[CanaryChange]:
-    for changed, manifest in changed_manifests(context):
-        before = context.manifest(changed.old_path or changed.path, side="base")
+    for changed, manifest in context.changed_manifests():
+        before = context.manifest(changed.old_path or changed.path, side=Side.BASE)
         old = {(d.name, d.namespace): d for d in before.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,))}
         for canary in manifest.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,)):
             previous = old.get((canary.name, canary.namespace))

@@ -9,12 +9,30 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.core.notice.ids import event_id, group_id
 from gate.core.notice.message import MAX_MESSAGE_BYTES, NoticeError, SnsMessage, cut, is_fifo, validate
-from gate.core.notice.model import Notice
+from gate.core.notice.model import Notice, build_notice
 from gate.core.notice.render import render_chatbot, render_json, render_text, subject_line
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
+
+
+def deployment_notice(judgement: Judgement, *, event: str = "push", repository: str | None = None) -> Notice:
+    """The notice for a judged change; `repository` names it when the judgement knows no GitHub one."""
+    return build_notice(judgement.verdict, judgement.context, repository=repository, event=event)
+
+
+def deployment_message(
+    judgement: Judgement, *, topic_arn: str | None, event: str = "push", repository: str | None = None
+) -> SnsMessage:
+    """The SNS message for a judged change (raises NoticeError when it cannot be made valid)."""
+    from gate.core.report.json import document
+
+    notice = deployment_notice(judgement, event=event, repository=repository)
+    return compose(notice, document(judgement), topic_arn=topic_arn)
 
 
 def compose(
@@ -75,7 +93,7 @@ def _assemble(notice: Notice, report: Mapping[str, Any], topic_arn: str | None) 
         message=_compact(per_protocol),
         attributes={
             "gate.repository": notice.repository,
-            "gate.verdict": notice.outcome,
+            "gate.verdict": notice.outcome.value,
             "gate.event": notice.event,
         },
         group_id=group_id(notice.repository) if fifo else None,

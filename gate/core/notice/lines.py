@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from gate.core.models import Activation, Finding
+from gate.core.models import Activation, Finding, Outcome
 from gate.core.notice.canary import CanaryChange
 from gate.core.notice.model import Notice
 
 
 def title(notice: Notice) -> str:
-    tag = "" if notice.outcome == "pass" else f" [{notice.outcome.upper()}]"
+    tag = "" if notice.outcome is Outcome.PASS else f" [{notice.outcome.value.upper()}]"
     return f"Deployed {notice.repository}@{notice.commit.short}{tag}: {notice.commit.subject}"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from gate.core.models import Activation, Commit, Context, Finding, Override, Service, Verdict
+from gate.core.models import Activation, Commit, Context, Finding, Outcome, Override, Service, Verdict
 from gate.core.notice.canary import CanaryChange, canary_changes
 from gate.core.notice.rollback import RollbackStep, rollback_steps
 
@@ -21,7 +21,7 @@ class Notice:
     commit: Commit
     base: str
     now: datetime
-    outcome: str
+    outcome: Outcome
     pull_request: str | None
     services: tuple[Service, ...]
     activations: tuple[Activation, ...]
@@ -51,7 +51,7 @@ def build_notice(
         commit=commit,
         base=context.base,
         now=context.now,
-        outcome=verdict.outcome.value,
+        outcome=verdict.outcome,
         pull_request=_pull_request_link(context),
         services=context.services,
         activations=verdict.activations,

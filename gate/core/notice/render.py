@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gate.core.models import utc_iso
 from gate.core.notice.ids import event_id, thread_id
 from gate.core.notice.lines import activation_line, canary_lines, finding_line, override_lines, services_line, title
 from gate.core.notice.message import cut, sanitize_subject
 from gate.core.notice.model import Notice
+from gate.core.times import utc_iso
 
 # Chat is read on a phone: the commit message there is a preview; email and JSON carry all of it.
 CHAT_BODY_CHARS = 1500
@@ -38,7 +38,7 @@ def render_text(notice: Notice) -> str:
         lines.append(f"Pull request: {notice.pull_request}")
     lines += [
         f"Event:        {notice.event} at {utc_iso(notice.now)}",
-        f"Verdict:      {notice.outcome} (gate judged {notice.base[:12]}..{commit.short})",
+        f"Verdict:      {notice.outcome.value} (gate judged {notice.base[:12]}..{commit.short})",
         f"Services:     {services_line(notice)}",
     ]
     if notice.blocking:
@@ -61,7 +61,7 @@ def render_text(notice: Notice) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(notice: Notice) -> str:
+def render_chat_markdown(notice: Notice) -> str:
     """The chat description: the same facts, compact, commands in code spans."""
     commit = notice.commit
     lines = [
@@ -70,7 +70,7 @@ def render_markdown(notice: Notice) -> str:
     ]
     if notice.pull_request:
         lines.append(f"*Pull request* {notice.pull_request}")
-    lines += [f"*Verdict* {notice.outcome}", f"*Services* {_md(services_line(notice))}"]
+    lines += [f"*Verdict* {notice.outcome.value}", f"*Services* {_md(services_line(notice))}"]
     if notice.blocking:
         lines.append("*Still blocking*")
         lines += [f"• {_md(finding_line(f))}" for f in notice.blocking]
@@ -103,7 +103,7 @@ def next_steps(notice: Notice) -> list[str]:
 
 def render_chatbot(notice: Notice) -> dict[str, Any]:
     """The AWS Chatbot (Amazon Q Developer in chat) custom notification."""
-    keywords = [notice.repository, notice.outcome, *(s.name for s in notice.services)]
+    keywords = [notice.repository, notice.outcome.value, *(s.name for s in notice.services)]
     return {
         "version": "1.0",
         "source": "custom",
@@ -111,7 +111,7 @@ def render_chatbot(notice: Notice) -> dict[str, Any]:
         "content": {
             "textType": "client-markdown",
             "title": _md(title(notice)),
-            "description": render_markdown(notice),
+            "description": render_chat_markdown(notice),
             "nextSteps": next_steps(notice),
             "keywords": keywords,
         },
@@ -124,7 +124,7 @@ def render_chatbot(notice: Notice) -> dict[str, Any]:
                 "repository": notice.repository,
                 "commit": notice.commit.sha,
                 "author": notice.author,
-                "verdict": notice.outcome,
+                "verdict": notice.outcome.value,
             },
         },
     }

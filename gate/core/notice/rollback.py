@@ -14,8 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from gate.core.manifests import FLAGGER_GROUP, Document, load_manifest
-from gate.core.models import Activation, Commit, Context, Verdict
-from gate.core.notice.changed import changed_manifests
+from gate.core.models import Activation, Commit, Context, Side, Verdict
 
 DEPLOYMENT_GROUPS = ("apps", "extensions")
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -112,14 +111,14 @@ def _undo_step(workload: _Workload) -> RollbackStep:
 
 def changed_workloads(context: Context) -> Iterator[_Workload]:
     """Deployments in changed manifests, and the Deployments that changed Flagger canaries target."""
-    for changed, manifest in changed_manifests(context):
+    for changed, manifest in context.changed_manifests():
         for document in manifest.resources(kinds=("Deployment", "Canary")):
             name = _deployment_name(document)
             if not name:
                 continue
             namespace, why = resolve_namespace(document, context)
             new = document.kind == "Deployment" and not any(
-                before.name == name for before in context.manifest(changed.path, side="base").resources(
+                before.name == name for before in context.manifest(changed.path, side=Side.BASE).resources(
                     kinds=("Deployment",), groups=DEPLOYMENT_GROUPS)
             )
             yield _Workload(name=name, namespace=namespace, why_unknown=why, path=changed.path, new=new)

@@ -1,4 +1,7 @@
-"""Reporters: one pure module per output format, each `render(verdict, context) -> str`.
+"""Reporters: one pure module per output format, each `render(judgement) -> str`.
+
+Every format takes the same judgement (verdict, context and the policy that judged), so a report
+cannot differ by who renders it.
 
 Modules are imported only when their format is asked for, so `gate check` loads one reporter.
 """
@@ -7,10 +10,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from gate.core.models import Context, Verdict
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
-Renderer = Callable[[Verdict, Context], str]
+Renderer = Callable[["Judgement"], str]
 
 FORMATS: dict[str, str] = {
     "text": "gate.core.report.text",

@@ -8,14 +8,19 @@ everything).
 
 from __future__ import annotations
 
-from gate.core.models import Context, Verdict
-from gate.core.report.markdown import COMMENT_BUDGET, render_markdown
+from typing import TYPE_CHECKING
+
+from gate.core.report.markdown import COMMENT_BUDGET
+from gate.core.report.markdown import render as render_markdown
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 MARKER = "<!-- gate:report -->"
 
 
-def render(verdict: Verdict, context: Context) -> str:
-    body = render_markdown(verdict, context, budget=COMMENT_BUDGET - len(MARKER.encode("utf-8")) - 1)
+def render(judgement: Judgement) -> str:
+    body = render_markdown(judgement, budget=COMMENT_BUDGET - len(MARKER.encode("utf-8")) - 1)
     return f"{MARKER}\n{body}"
 
 

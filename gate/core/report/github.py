@@ -15,8 +15,12 @@ itself keeps the folder as its path (the JSON report and SARIF are unchanged).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from gate.core.models import Context, Finding, Severity, Verdict
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 # GitHub displays at most this many annotations of each level (error, warning, notice) per step.
 MAX_ANNOTATIONS_PER_LEVEL = 10
@@ -105,6 +109,7 @@ def headline(verdict: Verdict, context: Context) -> str:
     return f"gate: {verdict.outcome.value}: {counts} ({context.base[:12]}..{context.head[:12]})"
 
 
-def render(verdict: Verdict, context: Context) -> str:
+def render(judgement: Judgement) -> str:
+    verdict, context = judgement.verdict, judgement.context
     # A plain line first (never a command: it starts with "gate"), so the log says the verdict.
     return "\n".join([headline(verdict, context), *workflow_commands(verdict, context)]) + "\n"

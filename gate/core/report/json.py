@@ -6,9 +6,13 @@ It is built field by field from the internal types, so internal changes cannot l
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gate.core.models import Activation, Context, Finding, Override, Verdict, utc_iso
+from gate.core.models import Activation, Finding, Override
+from gate.core.times import utc_iso
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 VERSION = 1
 
@@ -16,7 +20,8 @@ VERSION = 1
 utc = utc_iso  # kept for importers of the report's time format
 
 
-def document(verdict: Verdict, context: Context) -> dict[str, Any]:
+def document(judgement: Judgement) -> dict[str, Any]:
+    verdict, context = judgement.verdict, judgement.context
     return {
         "version": VERSION,
         "verdict": verdict.outcome.value,
@@ -32,8 +37,8 @@ def document(verdict: Verdict, context: Context) -> dict[str, Any]:
     }
 
 
-def render(verdict: Verdict, context: Context) -> str:
-    return json.dumps(document(verdict, context), indent=2, ensure_ascii=False) + "\n"
+def render(judgement: Judgement) -> str:
+    return json.dumps(document(judgement), indent=2, ensure_ascii=False) + "\n"
 
 
 def _activation(activation: Activation) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from gate.core.window import Window as GoldenWindow
 from gate.core.window import make_window
 
 if TYPE_CHECKING:
+    from gate.core.judge import Judgement
     from gate.core.policy import Policy
 
 # GitHub's limit for $GITHUB_STEP_SUMMARY is 1 MiB per step; the margin leaves room for what the
@@ -58,8 +59,11 @@ class Span:
     label: str
 
 
-def render(verdict: Verdict, context: Context) -> str:
-    return render_markdown(verdict, context)
+def render(judgement: Judgement, *, budget: int = DEFAULT_BUDGET) -> str:
+    """The report of a judgement, with the golden window of the policy that judged it."""
+    policy = judgement.policy
+    window = None if policy.is_default else policy_window(policy)
+    return render_markdown(judgement.verdict, judgement.context, budget=budget, window=window)
 
 
 def render_markdown(

@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from gate import __version__
 from gate.core.checks import REGISTRY
-from gate.core.models import INTERNAL_ERROR, INVALID_FILE, OVERRIDE, Context, Finding, Override, Severity, Verdict
+from gate.core.models import (
+    INTERNAL_ERROR,
+    INVALID_FILE,
+    OVERRIDE,
+    POLICY,
+    Context,
+    Finding,
+    Override,
+    Severity,
+)
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -44,6 +56,12 @@ ENGINE_RULES: dict[str, tuple[str, str]] = {
         "A check crashed; gate cannot decide, so it blocks.\n\nThis is a bug in gate and is never waivable. "
         "Report it with the message; to unblock meanwhile, disable the check in the policy.",
     ),
+    POLICY: (
+        "Notices about which policy judged the change.",
+        "Notices about which policy judged the change.\n\nA pull request that edits gate's policy is judged by the "
+        "policy on the base side; the edit applies once merged. When the base's policy is invalid and the change "
+        "fixes it, gate judges by the bundled default and says so.",
+    ),
 }
 
 
@@ -70,7 +88,8 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def document(verdict: Verdict, context: Context) -> dict[str, Any]:
+def document(judgement: Judgement) -> dict[str, Any]:
+    verdict, context = judgement.verdict, judgement.context
     rule_list = rules()
     index = {rule["id"]: position for position, rule in enumerate(rule_list)}
     run: dict[str, Any] = {
@@ -88,8 +107,8 @@ def document(verdict: Verdict, context: Context) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(verdict: Verdict, context: Context) -> str:
-    return json.dumps(document(verdict, context), indent=2, ensure_ascii=False) + "\n"
+def render(judgement: Judgement) -> str:
+    return json.dumps(document(judgement), indent=2, ensure_ascii=False) + "\n"
 
 
 def _result(finding: Finding, index: dict[str, int], override: Override | None, anchor: str) -> dict[str, Any]:

@@ -7,8 +7,12 @@ asks when stdout is a terminal and NO_COLOR is unset).
 from __future__ import annotations
 
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from gate.core.models import Context, Finding, Outcome, Severity, Verdict
+
+if TYPE_CHECKING:
+    from gate.core.judge import Judgement
 
 _COLOURS = {"red": "31", "yellow": "33", "blue": "34", "green": "32", "dim": "2", "bold": "1"}
 _MARK = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.NOTICE: "i"}
@@ -16,7 +20,9 @@ _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.
 _OUTCOME_COLOUR = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.OVERRIDDEN: "yellow"}
 
 
-def render(verdict: Verdict, context: Context, color: bool = False) -> str:
+def render(judgement: Judgement, *, color: bool = False) -> str:
+    verdict, context = judgement.verdict, judgement.context
+
     def paint(text: str, colour: str) -> str:
         return f"\033[{_COLOURS[colour]}m{text}\033[0m" if color else text
 

@@ -1,0 +1,26 @@
+"""`gate policy validate FILE...` and `gate policy schema`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gate.commands.local import read_policy_file
+from gate.core import policy
+from gate.core.errors import EXIT_PASS, EXIT_USAGE, GateError
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.policy_command == "schema":
+        sys.stdout.write(policy.schema_json())
+        return EXIT_PASS
+    failed = False
+    for path in args.files:
+        try:
+            policy.parse_policy(read_policy_file(path), str(path))
+        except GateError as exc:
+            print(f"gate: {exc}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"{path}: valid")
+    return EXIT_USAGE if failed else EXIT_PASS
