@@ -23,8 +23,9 @@ echo "== the same change if it were merged on Friday at 16:00 UTC (outside the g
   | python3 -c 'import json,sys; r=json.load(sys.stdin); print("verdict:", r["verdict"]); [print("-", f["rule"], f["path"], f["message"]) for f in r["findings"] if f["rule"]=="golden-window"]' || true
 
 echo
-echo "== the deployment notice gate would publish once merged (dry run: nothing is sent)"
-"$venv/bin/gate" notify --repo examples/repo --dry-run || true
+echo "== the deployment notice gate would publish once merged at 11:00 UTC (dry run: nothing is sent)"
+# --now: the notice judges the change at the same time as the check above, so the two agree.
+"$venv/bin/gate" notify --repo examples/repo --dry-run --now 2026-11-30T11:00:00Z || true
 
 echo
 case $status in

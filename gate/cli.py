@@ -73,9 +73,34 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_argument("--region", metavar="R", help="AWS region (default: from the ARN or the AWS config)")
     notify.add_argument("--endpoint-url", metavar="URL", help="an SNS-compatible endpoint (e.g. a local one)")
     notify.add_argument("--dry-run", action="store_true", help="print every message; publish nothing")
-    notify.add_argument("--now", metavar="TIME", help=argparse.SUPPRESS)
+    notify.add_argument(
+        "--now", metavar="TIME",
+        help="judge as if it were TIME (ISO 8601, e.g. 2026-11-30T11:00:00Z): pass the time `gate check` used, "
+        "so the notice's verdict is the check's (default: the clock)",
+    )
 
     commands.add_parser("action", help="the container's entrypoint: reads the GitHub Actions environment")
+
+    hook = commands.add_parser(
+        "hook", help="the pre-commit hook: judge the pushed change (or the staged one) as CI will"
+    )
+    hook.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
+    hook.add_argument(
+        "--policy", metavar="FILE", type=Path, help="policy file (default: .github/gate.yaml, else the built-in one)"
+    )
+    hook.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    hook.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    hook.add_argument("--now", metavar="TIME", help=argparse.SUPPRESS)
+
+    window = commands.add_parser("window", help="list the coming golden windows and freezes (text, JSON, iCalendar)")
+    window.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
+    window.add_argument(
+        "--policy", metavar="FILE", type=Path,
+        help="policy file (default: .github/gate.yaml at the merge-base with the default branch, else the default)",
+    )
+    window.add_argument("--now", metavar="TIME", help="start at TIME instead of the clock (ISO 8601)")
+    window.add_argument("--days", metavar="N", type=int, default=14, help="how many days to list (default: 14)")
+    window.add_argument("--format", choices=["text", "json", "ics"], default="text", help="output format")
 
     policy = commands.add_parser("policy", help="validate policy files or print the policy JSON Schema")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", parser_class=_Parser)

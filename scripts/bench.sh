@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gate's benchmarks: the cost of `gate check` as the repository grows and as the change grows.
-# Cost must follow the size of the change, never the size of the repository.
+# Cost must follow the size of the change, never the size of the repository; the golden window's
+# next opening and `gate window`'s listing are measured too (holidays and rules are generated lazily).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${GATE_VENV:-.venv}

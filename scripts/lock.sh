@@ -34,7 +34,8 @@ for candidate in python3.11 python3; do
 done
 [[ -n $python ]] || die "needs Python 3.11 (the image's python3, Debian bookworm) as python3.11 or python3"
 
-if [[ ! -x $TOOLS/bin/pip-compile ]] || ! "$TOOLS/bin/python" -m pip show pip-tools 2>/dev/null | grep -qx "Version: ${PIP_TOOLS#*==}"; then
+installed=$("$TOOLS/bin/python" -m pip show pip-tools 2>/dev/null || true)
+if [[ ! -x $TOOLS/bin/pip-compile || $'\n'$installed$'\n' != *$'\n'"Version: ${PIP_TOOLS#*==}"$'\n'* ]]; then
     echo "lock: installing $PIP_TOOLS into $TOOLS"
     "$python" -m venv "$TOOLS"
     "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check "$PIP_TOOLS"

@@ -58,6 +58,27 @@ spec:
 """
 
 
+FLAG_FILES = {
+    "services/checkout/flags/flags.json": (
+        '{\n  "flags": {\n    "new-checkout": {\n      "state": "ENABLED",\n'
+        '      "variants": {"on": true, "off": false},\n      "defaultVariant": "on"\n    }\n  }\n}\n'
+    ),
+    "services/payments/flags/features.yml": (
+        "version: '1.4'\nnamespace: default\nflags:\n- key: fast-refunds\n  name: Fast refunds\n"
+        "  type: BOOLEAN_FLAG_TYPE\n  enabled: false\n  rollouts:\n  - threshold: {percentage: 50, value: true}\n"
+    ),
+    "services/checkout/flags/goff.yaml": (
+        "dark-mode:\n  variations: {on: true, off: false}\n  defaultRule: {variation: on}\n"
+    ),
+}
+FLAG_FILES_BEFORE = {
+    "services/checkout/flags/flags.json": FLAG_FILES["services/checkout/flags/flags.json"].replace("ENABLED", "DISABLED"),
+    "services/payments/flags/features.yml": FLAG_FILES["services/payments/flags/features.yml"].replace("50", "10"),
+    "services/checkout/flags/goff.yaml": FLAG_FILES["services/checkout/flags/goff.yaml"].replace("{variation: on}",
+                                                                                                "{variation: off}"),
+}
+
+
 def context_with(
     head: dict[str, str],
     base: dict[str, str] | None = None,
@@ -68,23 +89,43 @@ def context_with(
     return replace(context, head=commit.sha, base=BASE)
 
 
+FLUX_APPS = """\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./services
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+"""
+
+
 def rich_context() -> Context:
-    """A change touching two services: a modified canary, a kustomized Deployment, one whose
-    namespace nobody states, and flag files in the three formats."""
+    """A change touching two services, applied by Flux: a modified canary and a new image for its
+    Deployment, a kustomized Deployment, one whose namespace nobody states, and flag files in the
+    three formats."""
     shared = {
         **documented_service("services/checkout"),
         **documented_service("services/payments"),
         "services/payments/deploy/kustomization.yaml": "namespace: payments\nresources:\n- deployment.yaml\n",
+        "clusters/prod/apps.yaml": FLUX_APPS,
     }
     base = {
         **shared,
+        **FLAG_FILES_BEFORE,
         "services/checkout/deploy/canary.yaml": OLD_CANARY,
+        "services/checkout/deploy/deployment.yaml": deployment("checkout-service", "production", "shop/checkout:1.41"),
         "services/payments/deploy/deployment.yaml": DEPLOYMENT.replace("replicas: 2", "replicas: 1"),
         "services/payments/legacy/ledger.yaml": ORPHAN_DEPLOYMENT.replace("replicas: 2", "replicas: 1"),
     }
     head = {
         **shared,
+        **FLAG_FILES,
         "services/checkout/deploy/canary.yaml": SEED_CANARY,
+        "services/checkout/deploy/deployment.yaml": deployment("checkout-service", "production", "shop/checkout:1.42"),
         "services/payments/deploy/deployment.yaml": DEPLOYMENT,
         "services/payments/legacy/ledger.yaml": ORPHAN_DEPLOYMENT,
     }
@@ -96,9 +137,9 @@ def rich_context() -> Context:
 
 
 ACTIVATIONS = (
-    Activation("new-checkout", "services/checkout/flags/flags.json", 4, "flagd", "enabled", MONDAY_11, True),
-    Activation("fast-refunds", "services/payments/flags/features.yml", 9, "flipt", "rollout-raised", MONDAY_11, True),
-    Activation("dark-mode", "services/checkout/flags/goff.yaml", 2, "go-feature-flag", "default-changed", MONDAY_11,
+    Activation("new-checkout", "services/checkout/flags/flags.json", 3, "flagd", "enabled", MONDAY_11, True),
+    Activation("fast-refunds", "services/payments/flags/features.yml", 4, "flipt", "rollout-raised", MONDAY_11, True),
+    Activation("dark-mode", "services/checkout/flags/goff.yaml", 1, "go-feature-flag", "default-changed", MONDAY_11,
                False),
 )
 
@@ -106,7 +147,7 @@ WAIVED = Finding(
     rule="golden-window",
     severity=Severity.ERROR,
     path="services/payments/flags/features.yml",
-    line=9,
+    line=4,
     message="flag fast-refunds activates outside the golden window",
     remedy="",
     waived=True,
@@ -130,3 +171,44 @@ def rich_verdict() -> Verdict:
 
 def passing() -> Verdict:
     return Verdict(outcome=Outcome.PASS, findings=())
+
+
+# -- manifests for the rollback tests -------------------------------------------------------------
+
+
+def deployment(
+    name: str = "api",
+    namespace: str | None = "shop",
+    image: str = "shop/api:1.0",
+    replicas: int = 2,
+    kind: str = "Deployment",
+) -> str:
+    """A workload manifest; `namespace=None` leaves metadata.namespace out."""
+    ns = f"\n  namespace: {namespace}" if namespace is not None else ""
+    return (
+        f"apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}{ns}\nspec:\n  replicas: {replicas}\n"
+        f"  selector:\n    matchLabels: {{app: {name}}}\n"
+        f"  template:\n    metadata:\n      labels: {{app: {name}}}\n"
+        f"    spec:\n      containers:\n      - name: app\n        image: {image}\n"
+    )
+
+
+def resource(kind: str, name: str, namespace: str | None = "shop", api: str = "v1", spec: str = "") -> str:
+    ns = f"\n  namespace: {namespace}" if namespace is not None else ""
+    return f"apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: {name}{ns}\n{spec}"
+
+
+def rollback_lines(text: str) -> list[str]:
+    """The rollback section of a plain-text notice: from its heading to the line before the commit message."""
+    start = text.index("\nRollback: ") + 1
+    end = text.find("\nCommit message:", start)
+    return text[start:end if end != -1 else len(text)].rstrip("\n").split("\n")
+
+
+def command_lines(text: str) -> list[str]:
+    """The lines of the rollback section people paste: exactly six spaces, then the command."""
+    return [line[6:] for line in rollback_lines(text) if line.startswith(" " * 6) and line[6:7] not in (" ", "")]
+
+
+def edit_lines(text: str) -> list[str]:
+    return [line[8:] for line in rollback_lines(text) if line.startswith(" " * 8) and line[8:9] not in (" ", "")]

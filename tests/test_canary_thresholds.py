@@ -73,6 +73,25 @@ FAILING = [
         "no latency bound",
     ),
     ("no-metrics", [("    metrics:\n", "    metrics: []\n    unused:\n")], 17, "no success-rate bound"),
+    # Meaning-level mistakes: Flagger accepts them, and they change what the analysis does.
+    ("stepWeight-30-above-maxWeight-20", [("maxWeight: 50", "maxWeight: 20"), ("stepWeight: 10", "stepWeight: 30")],
+     16, "stepWeight is 30, above maxWeight 20"),
+    ("stepWeight-8-above-maxWeight-5", [("maxWeight: 50", "maxWeight: 5"), ("stepWeight: 10", "stepWeight: 8")],
+     16, "promotes it after that single step"),
+    ("stepWeight-0-never-advances", [("stepWeight: 10", "stepWeight: 0")], 16, "never advances"),
+    ("stepWeights-falling", [("stepWeight: 10", "stepWeights: [5, 10, 8, 20]")], 16, "does not rise at step 3"),
+    ("stepWeights-repeated", [("stepWeight: 10", "stepWeights: [5, 10, 10, 20]")], 16, "stalls there"),
+    ("stepWeights-first-0", [("stepWeight: 10", "stepWeights: [0, 10]")], 16, "0 as its first step"),
+    ("stepWeight-and-stepWeights", [("stepWeight: 10", "stepWeight: 5\n    stepWeights: [10, 20]")], 16,
+     "both stepWeight (5) and stepWeights"),
+    ("iterations-with-weights", [("maxWeight: 50", "maxWeight: 100"), ("stepWeight: 10", "iterations: 10")], 15,
+     "mixes iterations (10, so blue/green) with maxWeight"),
+    ("iterations-match-with-stepWeight", [("    maxWeight: 50\n", "    iterations: 5\n    match: [{headers: {x: {exact: y}}}]\n")],
+     17, "A/B testing) with stepWeight"),
+    ("metric-that-checks-nothing", [("    - name: request-duration\n", "    - name: request-latency\n")], 22,
+     "'request-latency' has neither a templateRef, a query nor a built-in name"),
+    ("builtin-names-are-exact", [("    - name: request-success-rate\n", "    - name: Request-Success-Rate\n")], 18,
+     "Flagger skips it, so it checks nothing"),
 ]
 
 
@@ -103,10 +122,6 @@ PASSING = [
         "blue-green-iterations-alone",
         [("    maxWeight: 50\n    stepWeight: 10\n", "    iterations: 10\n")],
     ),
-    (
-        "iterations-ignore-weights",
-        [("maxWeight: 50", "maxWeight: 100"), ("stepWeight: 10", "iterations: 10")],
-    ),
     ("templated-query-placeholders", [("  namespace: production\n", "  namespace: production\n  labels: {team: '{{ team }}'}\n")]),
 ]
 
@@ -131,7 +146,24 @@ def test_the_legacy_canary_analysis_is_read_like_analysis() -> None:
 
 def test_a_canary_without_analysis_fails() -> None:
     text = SEED_CANARY.split("  analysis:")[0]
-    assert [line for line, _ in errors(run(text))] == [6]
+    ((line, message),) = errors(run(text))
+    assert line == 6 and "skips the analysis" in message and "promotes the new version at once" in message
+
+
+def test_step_weight_above_max_weight_is_an_error_at_its_line() -> None:
+    """The must-show: `stepWeight: 30` with `maxWeight: 20`."""
+    text = seed(("maxWeight: 50", "maxWeight: 20"), ("stepWeight: 10", "stepWeight: 30"))
+    lines = SEED_CANARY.splitlines()
+    assert lines[15] == "    stepWeight: 10"  # line 16
+    found = [f for f in run(text, Options(max_step_weight=50)) if f.severity is Severity.ERROR]
+    assert [(f.line, f.rule) for f in found] == [(16, "canary-thresholds")]
+    assert "above maxWeight 20" in found[0].message and "30%" in found[0].message
+    assert "stepWeight` below `maxWeight`" in found[0].remedy
+
+
+def test_each_meaning_level_mistake_is_one_finding() -> None:
+    text = seed(("stepWeight: 10", "stepWeights:\n    - 5\n    - 10\n    - 8\n    - 15"))
+    assert [line for line, _ in errors(run(text))] == [19]
 
 
 # templateRef metrics: mapped to a kind and unit by the policy.

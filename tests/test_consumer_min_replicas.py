@@ -209,3 +209,52 @@ def test_no_sibling_is_read_for_a_deployment_that_passes(head: str) -> None:
     context = make_context(head={path: head, **other}, base=other)
     assert list(consumer_min_replicas.check(context, Options())) == []
     assert context.head_tree.accessed == [path]  # type: ignore[attr-defined]
+
+
+# KEDA's idle replicas: the count it scales to whenever the triggers read no events.
+
+
+def scaled_object(minimum: str = "2", idle: str | None = "0", trigger: str = "aws-sqs-queue", name: str = "orders") -> str:
+    idle_line = f"  idleReplicaCount: {idle}\n" if idle is not None else ""
+    return (
+        f"apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: {name}\nspec:\n"
+        f"  scaleTargetRef:\n    name: {name}-worker\n  minReplicaCount: {minimum}\n{idle_line}"
+        f"  maxReplicaCount: 20\n  triggers:\n  - type: {trigger}\n    metadata: {{queueLength: '50'}}\n"
+    )
+
+
+def test_a_queue_scaled_object_idling_at_zero_is_an_error() -> None:
+    """The must-show: `minReplicaCount: 2`, `idleReplicaCount: 0` on a queue trigger."""
+    (finding,) = run({"deploy/so.yaml": scaled_object("2", "0")})
+    assert (finding.rule, finding.severity.value, finding.line) == ("consumer-min-replicas", "error", 9)
+    assert "spec.idleReplicaCount is 0" in finding.message
+    assert "queue trigger aws-sqs-queue" in finding.message
+    assert "minReplicaCount 2 holds only while a trigger is active" in finding.message
+    assert finding.remedy.startswith("remove `spec.idleReplicaCount`")
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        pytest.param(scaled_object("2", None), [], id="no-idle-count-keeps-the-minimum"),
+        pytest.param(scaled_object("2", "1"), [9], id="idle-1"),
+        pytest.param(scaled_object("3", "2"), [], id="idle-2-meets-the-bound"),
+        pytest.param(scaled_object("0", "0"), [8, 9], id="minimum-and-idle-both-low"),
+        pytest.param(scaled_object("2", "none"), [9], id="idle-not-a-number"),
+        pytest.param(scaled_object("2", "0", trigger="cpu", name="frontend"), [], id="not-a-consumer"),
+        pytest.param(scaled_object("2", "0", trigger="cpu", name="ledger-consumer"), [9], id="critical-by-name"),
+    ],
+)
+def test_idle_replica_count(text: str, lines: list[int]) -> None:
+    assert [f.line for f in run({"deploy/so.yaml": text})] == lines
+
+
+def test_an_idle_count_the_change_leaves_as_it_was_is_pre_existing() -> None:
+    idle = scaled_object("2", "0")
+    other = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '%s'}\n"
+    context = make_context(head={"deploy/so.yaml": idle + other % "2"}, base={"deploy/so.yaml": idle + other % "1"})
+    (finding,) = [f for f in consumer_min_replicas.check(context, Options()) if isinstance(f, Finding)]
+    assert ("idleReplicaCount" in finding.message, finding.pre_existing) == (True, True)
+    edited = make_context(head={"deploy/so.yaml": idle}, base={"deploy/so.yaml": scaled_object("2", None)})
+    (finding,) = [f for f in consumer_min_replicas.check(edited, Options()) if isinstance(f, Finding)]
+    assert finding.pre_existing is False

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS, CORPUS_ABSENT, needs_corpus
 
-from gate.core.flags import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFileError, is_flag_file, read_flag_file
+from gate.core.flags import (
+    FLAGD,
+    FLIPT,
+    GO_FEATURE_FLAG,
+    FlagFileError,
+    is_flag_file,
+    read_flag_file,
+)
 
 DATA = Path(__file__).parent / "data" / "flags"
 FLAG_CORPUS = CORPUS / "flags"
@@ -168,3 +175,55 @@ def test_goff_dates_with_long_fractions_and_offsets() -> None:
 )
 def test_which_paths_are_flag_files(path: str, expected: bool) -> None:
     assert is_flag_file(path, DEFAULT_PATTERNS) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        pytest.param('{"flags": {"a": {"flagType": "boolean", "defaultValue": false}}}', None, id="manifest"),
+        pytest.param('{"$schema": "https://example.test/schema/v0/flag-manifest.json", "flags": {}}', None,
+                     id="empty-manifest-with-its-schema"),
+        pytest.param('{"flags": {"a": {"defaultValue": 3, "description": "d"}}}', None, id="manifest-without-flag-type"),
+        pytest.param('{"flags": {"a": {"flagType": "boolean", "variants": {"on": true}, "defaultVariant": "on"}}}',
+                     FLAGD, id="flagd-with-a-stray-flag-type"),
+    ],
+)
+def test_openfeature_cli_manifests_are_recognised(text: str, fmt: str | None) -> None:
+    """A manifest is read without flags and marked as not judged; a flagd file stays flagd."""
+    flag_file = read_flag_file("flags/flags.json", text.encode())
+    assert (flag_file.format, flag_file.judged) == (fmt, fmt is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "variants", "baseline"),
+    [
+        pytest.param("f:\n  true: true\n  false: false\n  default: false\n", {"true": True, "false": False, "default": False},
+                     {"false", "default"}, id="booleans"),
+        pytest.param("f:\n  true: B\n  false: A\n  default: Default\n", {"true": "B", "false": "A", "default": "Default"},
+                     {"false"}, id="strings-default-differs"),
+        pytest.param("f:\n  true: B\n  false: A\n", {"true": "B", "false": "A"}, {"false", "default"},
+                     id="no-default-serves-the-code-default"),
+        pytest.param("f:\n  converter: v0\n  percentage: 10\n", {}, {"true", "false", "default"}, id="converter-v0"),
+        pytest.param("f:\n  variations: {a: 1}\n  defaultRule: {variation: a}\n  true: 2\n", {"true": 2},
+                     {"false", "default"}, id="true-makes-it-the-older-format-as-in-go-feature-flag"),
+    ],
+)
+def test_goff_older_format_values_and_baseline(text: str, variants: dict[str, object], baseline: set[str]) -> None:
+    flag_file = read_flag_file("flags/f.yaml", text.encode())
+    state = flag_file.flags["f"]
+    assert (flag_file.format, dict(state.variants), state.baseline) == (GO_FEATURE_FLAG, variants, frozenset(baseline))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("f:\n  true: 1\n  false: 0\n  rule: 3\n", "`rule` is 3"),
+        pytest.param("f:\n  true: 1\n  false: 0\n  percentage: lots\n", "percentage is 'lots'"),
+        pytest.param("f:\n  true: 1\n  false: 0\n  rollout: [1]\n", "`rollout` is not a mapping"),
+        pytest.param("f:\n  true: 1\n  false: 0\n  rollout: {scheduled: {steps: [{date: soon}]}}\n", "not a date-time"),
+    ],
+)
+def test_goff_older_format_errors_say_why(text: str, reason: str) -> None:
+    with pytest.raises(FlagFileError) as caught:
+        read_flag_file("flags/f.yaml", text.encode())
+    assert reason in caught.value.message

@@ -351,3 +351,79 @@ def test_a_flag_file_too_large_to_judge_blocks() -> None:
     found = [f for f in golden_window.check(context, golden_window.Options()) if isinstance(f, Finding)]
     assert [(f.rule, f.path) for f in found] == [("invalid-file", "flags/big.json")]
     assert "too large to judge" in found[0].message
+
+
+# The baseline: the must-show cases through the check, and the policy option that changes them.
+
+FAILURE_INJECTOR = """\
+flags:
+  paymentFailure:
+    state: ENABLED
+    variants: {{'off': 0, 'on': 1}}
+    defaultVariant: '{default}'
+"""
+EXPERIMENT = '{"flags": {"checkout": {"state": "ENABLED", "variants": {"legacy": "v1", "v2": "v2"}, "defaultVariant": "legacy"}}}'
+
+
+@pytest.mark.parametrize(
+    ("default", "blocked"),
+    [
+        pytest.param("off", False, id="new-flag-serving-off-0-is-no-activation"),
+        pytest.param("on", True, id="new-flag-serving-on-1-is-an-activation"),
+    ],
+)
+def test_a_new_flagd_flag_is_an_activation_only_beyond_its_baseline(default: str, blocked: bool) -> None:
+    activations, findings = run({"flags/demo.flagd.yaml": FAILURE_INJECTOR.format(default=default)},
+                                now="2026-11-30T20:00:00Z")
+    assert [(a.flag, a.change) for a in activations] == ([("paymentFailure", "enabled")] if blocked else [])
+    assert [f.severity for f in findings] == ([Severity.ERROR] if blocked else [])
+
+
+@pytest.mark.parametrize(
+    ("policy", "blocked"),
+    [
+        pytest.param("version: 1\n", True, id="default-names"),
+        pytest.param("version: 1\nchecks:\n  golden-window:\n    baseline_variants: [LEGACY]\n", False,
+                     id="legacy-named-a-baseline-any-case"),
+        pytest.param("version: 1\nchecks:\n  golden-window:\n    baseline_variants: ['leg*']\n", False,
+                     id="a-glob"),
+    ],
+)
+def test_the_policy_baseline_option_changes_the_answer(policy: str, blocked: bool) -> None:
+    parsed = parse_policy(policy, "gate.yaml")
+    context = make_context(head={"flags/checkout.json": EXPERIMENT}, now=at("2026-11-30T20:00:00Z"), policy=parsed)
+    verdict = evaluate(context, parsed)
+    assert [a.flag for a in verdict.activations] == (["checkout"] if blocked else [])
+    assert [f.rule for f in verdict.findings if f.severity is Severity.ERROR] == (["golden-window"] if blocked else [])
+
+
+def test_turning_the_default_toward_the_baseline_is_no_activation() -> None:
+    path = "flags/demo.flagd.yaml"
+    activations, findings = run({path: FAILURE_INJECTOR.format(default="off")},
+                                {path: FAILURE_INJECTOR.format(default="on")}, now="2026-11-30T20:00:00Z")
+    assert (activations, findings) == ([], [])
+
+
+# The OpenFeature CLI manifest: recognised, not judged, a notice.
+
+MANIFEST = """\
+{
+  "$schema": "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json",
+  "flags": {
+    "enableFeatureA": {"flagType": "boolean", "defaultValue": true, "description": "Feature A."},
+    "greetingMessage": {"flagType": "string", "defaultValue": "Hello there!"}
+  }
+}
+"""
+
+
+def test_an_openfeature_cli_manifest_is_a_notice_not_an_invalid_file() -> None:
+    context = make_context(head={"flags/flags.json": MANIFEST}, now=at("2026-11-30T20:00:00Z"))
+    verdict = evaluate(context, default_policy())
+    assert verdict.activations == ()
+    assert [(f.rule, f.severity, f.path) for f in verdict.findings] == [
+        ("golden-window", Severity.NOTICE, "flags/flags.json")
+    ]
+    assert "OpenFeature CLI flag manifest" in verdict.findings[0].message
+    assert "does not judge" in verdict.findings[0].message
+    assert verdict.outcome.value == "pass"

@@ -18,9 +18,9 @@ sys.exit(0 if code in (0, 1) else code)
 """
 
 
-def loaded_modules(tmp_path: Path, *args: str) -> set[str]:
+def loaded_modules(tmp_path: Path, *args: str, policy: str | None = None) -> set[str]:
     repo = GitRepo(tmp_path / "repo")
-    repo.commit(documented_service("services/a"))
+    repo.commit({**documented_service("services/a"), **({".github/gate.yaml": policy} if policy else {})})
     repo.commit({"services/a/README.md": "# a\n\nmore\n"})
     result = subprocess.run(
         [sys.executable, "-c", PROBE, "check", "--repo", str(repo.path), "--output", str(tmp_path / "r"), *args],
@@ -35,3 +35,22 @@ def test_gate_check_loads_no_network_clients(tmp_path: Path) -> None:
                   "gate.core.notice", "gate.core.report.markdown", "gate.core.report.sarif", "gate.core.report.text"):
         assert heavy not in modules, f"gate check imported {heavy}"
     assert "gate.core.report.json" in modules
+
+
+CALENDARS = ("holidays", "dateutil", "icalendar")
+
+
+def test_gate_check_loads_no_calendar_library_for_a_policy_without_holidays_or_rules(tmp_path: Path) -> None:
+    policy = ("version: 1\nchecks:\n  golden-window:\n    timezone: Europe/Madrid\n    freezes:\n"
+              "    - {start: '2026-12-24T00:00:00Z', end: '2027-01-02T00:00:00Z', reason: year end}\n")
+    modules = loaded_modules(tmp_path, "--format", "json", "--now", "2026-12-01T10:00:00Z", policy=policy)
+    for library in CALENDARS:
+        assert library not in modules, f"gate check imported {library} for a policy without holidays or rules"
+
+
+def test_a_policy_with_holidays_and_rules_loads_what_it_uses(tmp_path: Path) -> None:
+    policy = ("version: 1\nchecks:\n  golden-window:\n    freezes:\n    - {holidays: ES}\n"
+              "    - {rrule: 'FREQ=WEEKLY;BYDAY=FR;BYHOUR=15', duration: PT9H, reason: Friday afternoons}\n")
+    modules = loaded_modules(tmp_path, "--format", "json", "--now", "2026-12-01T10:00:00Z", policy=policy)
+    assert {"holidays", "dateutil"} <= modules
+    assert "icalendar" not in modules

@@ -1,5 +1,6 @@
 """The SNS message gate builds: what real SNS rejects is rejected here, before sending, even where
-moto (the local stand-in) would accept it; and a message too large is trimmed, never a command."""
+moto (the local stand-in) would accept it; a message too large is trimmed (free text first, never
+mid-command), and a change to very many objects goes out with B condensed rather than not at all."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from helpers import judged_as
-from notice_cases import COMMIT, SHA, context_with, passing, rich_context, rich_verdict
+from notice_cases import COMMIT, FLUX_APPS, SHA, context_with, deployment, passing, rich_context, rich_verdict
 
 from gate.core.notice.compose import compose
 from gate.core.notice.ids import event_id
@@ -20,7 +21,7 @@ from gate.core.notice.message import (
     sanitize_subject,
     validate,
 )
-from gate.core.notice.model import build_notice
+from gate.core.notice.model import Notice, build_notice
 from gate.core.report.json import document
 
 STANDARD = "arn:aws:sns:us-east-1:123456789012:deployments"
@@ -119,10 +120,12 @@ def test_a_huge_commit_message_is_trimmed_to_fit_and_every_command_kept() -> Non
     notice_doc = built.document["notice"]
     assert notice_doc["trimmed_characters"] > 0
     assert "characters trimmed by gate to fit SNS's 256 KiB message limit" in notice_doc["commit"]["body"]
-    assert [s["code"] for s in notice_doc["rollback"]] == [s.code for s in notice.rollback]
-    for step in notice.rollback:
-        assert f"     {step.code}" in built.text
-        assert any(step.code in line for line in built.chatbot["content"]["nextSteps"])
+    steps = [step for _, step in notice.rollback.steps]
+    assert [s["code"] for s in notice_doc["rollback"]] == [s.code for s in steps]
+    for step in steps:
+        if step.code:
+            assert f"      {step.code}" in built.text or f"        {step.code}" in built.text
+            assert any(step.code in line for line in built.chatbot["content"]["nextSteps"])
 
 
 def test_a_huge_subject_is_trimmed_too() -> None:
@@ -137,6 +140,35 @@ def test_a_notice_that_cannot_fit_is_refused_not_cut_mid_command() -> None:
     notice = build_notice(rich_verdict(), rich_context())
     with pytest.raises(NoticeError, match="does not fit"):
         compose(notice, {}, topic_arn=STANDARD, limit=2_000)
+
+
+def test_a_change_to_very_many_objects_goes_out_condensed_never_not_at_all() -> None:
+    flux = {"clusters/prod/apps.yaml": FLUX_APPS}
+    base = {f"services/s{n}/deploy.yaml": deployment(f"app{n}") for n in range(600)} | flux
+    head = {f"services/s{n}/deploy.yaml": deployment(f"app{n}", replicas=3) for n in range(600)} | flux
+    notice = build_notice(passing(), context_with(head, base))
+    assert compose_size(notice) > MAX_MESSAGE_BYTES
+
+    built = compose(notice, {}, topic_arn=STANDARD)
+
+    assert built.size <= MAX_MESSAGE_BYTES
+    steps = built.document["notice"]["rollback"]
+    revert = [s["code"] for s in steps if s["alternative"] == "revert" and s["kind"] == "command"]
+    assert revert == [f"git revert --no-edit {SHA}", "flux reconcile kustomization apps -n flux-system --with-source"]
+    now = [s for s in steps if s["alternative"] == "now"]
+    assert now[0]["code"] == "flux suspend kustomization apps -n flux-system"
+    assert now[-1]["code"] == "flux resume kustomization apps -n flux-system"
+    (left_out,) = [s for s in now if "more steps, left out" in s["title"]]
+    assert left_out["code"] == f"gate notify --dry-run --base {'b' * 40} --head {SHA}"
+    kept = sum(1 for s in now if s["code"].startswith("git show"))
+    assert kept > 100
+    assert f"...and {600 - kept} more steps, left out" in left_out["title"]
+    assert built.full_text.count("| kubectl apply -f -") == 600
+    assert built.text.count("| kubectl apply -f -") == kept
+
+
+def compose_size(notice: Notice) -> int:
+    return compose(notice, {}, topic_arn=STANDARD, limit=10 * MAX_MESSAGE_BYTES).size
 
 
 @pytest.mark.parametrize(
@@ -160,3 +192,14 @@ def test_the_deduplication_id_depends_on_repository_commit_and_event_only() -> N
     assert event_id(push) == event_id(build_notice(rich_verdict(), context, event="push"))
     assert event_id(push) != event_id(build_notice(passing(), context, event="pull_request"))
     assert event_id(push) != event_id(build_notice(passing(), context, repository="acme/other"))
+
+
+def test_a_dry_run_of_a_condensed_notice_also_prints_the_whole_of_it() -> None:
+    from gate.commands.notify import dry_run_text
+
+    condensed = replace(message(), text="short", full_text="every step\n")
+    printed = dry_run_text(condensed, None)
+    assert printed.endswith(
+        "--- the whole notice (too large for one SNS message: the messages above leave steps out) ---\nevery step\n"
+    )
+    assert "the whole notice" not in dry_run_text(message(), None)

@@ -212,7 +212,7 @@ def test_shortened_text_is_cut_before_escaping() -> None:
 # --- activations and the chart ------------------------------------------------------------------------
 
 TASK = re.compile(
-    r"^    [A-Za-z0-9 ._/()+=-]+ :(active|crit|milestone|crit, milestone), [afw]\d+, "
+    r"^    [\w ./()+=-]+ :(active|crit|milestone|crit, milestone), [afw]\d+, "
     r"\d{4}-\d\d-\d\d \d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d|0m)$"
 )
 
@@ -334,6 +334,18 @@ def test_freezes_are_drawn_and_the_next_opening_follows_them() -> None:
     assert "    freeze sale_ _1_ big :crit, f1, 2026-11-30 00:00, 2026-12-02 00:00" in lines
     assert "    open Wed 02 Dec 10.00-13.00 :active, w2, 2026-12-02 10:00, 2026-12-02 13:00" in lines
     assert all(TASK.match(line) for line in lines[7:] if not line.startswith("    section ")), lines
+
+
+def test_a_holiday_freeze_is_drawn_by_its_name() -> None:
+    from gate.core.checks.golden_window import Options
+
+    window = Options(freezes=({"holidays": "ES"},)).window()
+    holiday = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
+    report = markdown.render_markdown(verdict(activations=(activation(at=holiday, in_window=False),)), CONTEXT,
+                                      window=window)
+    lines = chart(report)
+    assert "    freeze Inmaculada Concepción (ES public holiday) :crit, f1, 2026-12-08 00:00, 2026-12-09 00:00" in lines
+    assert "    open Wed 09 Dec 10.00-13.00 :active, w2, 2026-12-09 10:00, 2026-12-09 13:00" in lines
 
 
 def test_many_activations_chart_is_capped_but_the_table_lists_all() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from gate.core.freezes import RecurringFreeze, parse_duration, parse_recurrence
 from gate.core.window import Freeze, Window, describe_days, make_window, parse_hhmm, parse_weekday
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
@@ -195,3 +197,137 @@ def test_next_opening_agrees_with_a_minute_scan(case: tuple[Window, datetime]) -
         assert found is None or found - moment > SCAN_LIMIT
     else:
         assert found == expected
+
+
+# Properties with recurring freezes: a rule on the wall clock, checked against its own definition.
+# The reference enumerates the rule's days itself and reads each start and end as RFC 5545 does
+# (zoneinfo's fold=0), so it shares only that reading with the code under test.
+
+RECURRING_SCAN = timedelta(days=9)
+
+
+@dataclass(frozen=True)
+class Rule:
+    weekdays: frozenset[int] | None  # None: every day
+    hour: int
+    minute: int
+    days: int
+    minutes: int
+
+    @property
+    def text(self) -> str:
+        by_day = "" if self.weekdays is None else ";BYDAY=" + ",".join(
+            ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[d] for d in sorted(self.weekdays))
+        frequency = "DAILY" if self.weekdays is None else "WEEKLY"
+        return f"FREQ={frequency}{by_day};BYHOUR={self.hour};BYMINUTE={self.minute}"
+
+    @property
+    def duration(self) -> str:
+        return f"P{self.days}DT{self.minutes}M" if self.minutes else f"P{self.days}D"
+
+    def periods(self, zone: ZoneInfo, around: datetime) -> list[tuple[datetime, datetime]]:
+        found = []
+        first = around.astimezone(zone).date() - timedelta(days=16)
+        for offset in range(34):
+            day = first + timedelta(days=offset)
+            if self.weekdays is not None and day.weekday() not in self.weekdays:
+                continue
+            wall = datetime.combine(day, time(self.hour, self.minute))
+            start = wall.replace(tzinfo=zone).astimezone(UTC)
+            end = (wall + timedelta(days=self.days)).replace(tzinfo=zone).astimezone(UTC) + timedelta(
+                minutes=self.minutes)
+            found.append((start, end))
+        return found
+
+
+@st.composite
+def recurring_cases(draw: st.DrawFn) -> tuple[Window, list[tuple[datetime, datetime]], datetime]:
+    """A window in a zone near one of its clock changes, with a recurring freeze, and a moment near it."""
+    zone_name, anchor = draw(st.sampled_from(CLOCK_CHANGES))
+    zone = ZoneInfo(zone_name)
+    first, second = draw(minutes_of_day), draw(minutes_of_day)
+    if first == second:
+        second = (first + 1) % (24 * 60)
+    low, high = sorted((first, second))
+    days = draw(st.one_of(st.just(frozenset(range(7))), st.frozensets(st.integers(0, 6), min_size=1)))
+    rule = Rule(
+        weekdays=draw(st.one_of(st.none(), st.frozensets(st.integers(0, 6), min_size=1))),
+        hour=draw(st.one_of(st.integers(0, 23), st.integers(0, 4))),
+        minute=draw(st.sampled_from([0, 15, 30, 45])),
+        days=draw(st.integers(0, 1)),
+        minutes=draw(st.integers(0, 20 * 60)),
+    )
+    assume(rule.days or rule.minutes)
+    source = RecurringFreeze(parse_recurrence(rule.text, zone), parse_duration(rule.duration), zone, "rule")
+    window = Window(start=time(low // 60, low % 60), end=time(high // 60, high % 60), zone=zone, days=days,
+                    freezes=(source,))
+    moment = anchor + timedelta(minutes=draw(st.integers(-2 * 24 * 60, 2 * 24 * 60)))
+    return window, sorted(rule.periods(zone, anchor)), moment
+
+
+def reference_contains(window: Window, periods: list[tuple[datetime, datetime]], moment: datetime) -> bool:
+    wall = moment.astimezone(window.zone)
+    minute = wall.hour * 60 + wall.minute
+    on_the_clock = wall.weekday() in window.days and (
+        window.start.hour * 60 + window.start.minute <= minute < window.end.hour * 60 + window.end.minute)
+    return on_the_clock and not any(start <= moment < end for start, end in periods)
+
+
+def reference_scan(window: Window, periods: list[tuple[datetime, datetime]], moment: datetime,
+                   inside: bool) -> datetime | None:
+    """The first whole minute from `moment` whose membership is `inside`."""
+    probe = moment
+    while probe - moment <= RECURRING_SCAN:
+        if reference_contains(window, periods, probe) is inside:
+            return probe
+        probe += timedelta(minutes=1)
+    return None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=recurring_cases())
+def test_recurring_freezes_membership_agrees_with_their_definition(
+    case: tuple[Window, list[tuple[datetime, datetime]], datetime],
+) -> None:
+    window, periods, moment = case
+    assert window.contains(moment) == reference_contains(window, periods, moment)
+    assert (window.why_outside(moment) is None) == window.contains(moment)
+    frozen = window.freeze_at(moment)
+    assert (frozen is not None) == any(start <= moment < end for start, end in periods)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=recurring_cases())
+def test_recurring_freezes_next_opening_and_closing_agree_with_a_minute_scan(
+    case: tuple[Window, list[tuple[datetime, datetime]], datetime],
+) -> None:
+    window, periods, moment = case
+    opening = window.next_opening(moment)
+    expected = reference_scan(window, periods, moment, inside=True)
+    if expected is None:
+        assert opening is None or opening - moment > RECURRING_SCAN
+    else:
+        assert opening == expected
+        assert window.next_closing(opening) == reference_scan(window, periods, opening, inside=False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=recurring_cases())
+def test_openings_are_exactly_the_runs_of_inside_minutes(
+    case: tuple[Window, list[tuple[datetime, datetime]], datetime],
+) -> None:
+    window, periods, moment = case
+    end = moment + timedelta(days=3)
+    runs: list[tuple[datetime, datetime]] = []
+    probe = moment - timedelta(days=2)
+    previous = False
+    while probe < end + timedelta(days=2):
+        inside = reference_contains(window, periods, probe)
+        if inside and not previous:
+            runs.append((probe, probe))
+        if not inside and previous:
+            runs[-1] = (runs[-1][0], probe)
+        previous = inside
+        probe += timedelta(minutes=1)
+    expected = [(start, stop) for start, stop in runs if stop > moment and start < end and stop != start]
+    assert [(o.start, o.end) for o in window.openings(moment, end)] == expected

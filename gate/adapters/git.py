@@ -97,13 +97,49 @@ class Git:
 
     def default_base(self, head: str) -> str:
         """The merge-base with the default branch, else the parent of head, else the empty tree."""
-        branch = self._default_branch()
-        if branch is not None:
-            merge_base = self._try("merge-base", branch, head)
-            if merge_base and merge_base != head:
-                return merge_base
+        merge_base = self.default_merge_base(head)
+        if merge_base and merge_base != head:
+            return merge_base
         parent = self._try("rev-parse", "--verify", "--quiet", f"{head}^1")
         return parent if parent else self.empty_tree
+
+    def default_merge_base(self, head: str) -> str | None:
+        """The merge-base of `head` with the default branch (`head` itself when it is on it); None
+        without a default branch or a common history."""
+        branch = self._default_branch()
+        return self.merge_base(branch, head) if branch is not None else None
+
+    def merge_base_with_default(self, head: str, remote: str | None = None) -> str | None:
+        """The merge-base of head with the default branch (`remote`'s first, when named): the base a
+        pull request from head is judged against. None when there is no default branch, or head is on it."""
+        remote_head = f"refs/remotes/{remote}/HEAD" if remote else None
+        if remote_head and self._try("rev-parse", "--verify", "--quiet", remote_head):
+            merge_base = self.merge_base(remote_head, head)
+        else:
+            merge_base = self.default_merge_base(head)
+        return merge_base if merge_base and merge_base != head else None
+
+    def snapshot_index(self) -> str:
+        """A commit of exactly what is staged (the index git would commit), on top of HEAD.
+
+        Like `git stash create`, it writes objects without any ref pointing at them, so nothing in the
+        repository changes; git's garbage collection removes them in time.
+        """
+        tree = self._run(
+            "write-tree", what="cannot read the staged changes (resolve merge conflicts and stage the result first)"
+        ).strip()
+        parent = self._try("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        identity = {}
+        if not self._try("var", "GIT_COMMITTER_IDENT"):
+            # Only the tree is judged; an identity is needed to write the commit object at all.
+            identity = {
+                "GIT_AUTHOR_NAME": "gate", "GIT_AUTHOR_EMAIL": "gate@localhost",
+                "GIT_COMMITTER_NAME": "gate", "GIT_COMMITTER_EMAIL": "gate@localhost",
+            }
+        parents = ["-p", parent] if parent else []
+        return self._run(
+            "commit-tree", tree, *parents, "-m", "the staged changes", what="git commit-tree", env=identity
+        ).strip()
 
     def merge_base(self, base: str, head: str) -> str | None:
         """The best common ancestor of two commits, None when they have none (or one is missing)."""
@@ -203,7 +239,7 @@ class Git:
         return entries
 
     # -- subprocess helpers -------------------------------------------------------------------
-    def _run(self, *args: str, what: str, stdin: str | None = None) -> str:
+    def _run(self, *args: str, what: str, stdin: str | None = None, env: Mapping[str, str] | None = None) -> str:
         try:
             result = subprocess.run(
                 ["git", *args],
@@ -211,7 +247,7 @@ class Git:
                 input=stdin,
                 capture_output=True,
                 text=True,
-                env=self._env,
+                env={**self._env, **(env or {})},
                 check=False,
             )
         except FileNotFoundError:

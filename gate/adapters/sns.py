@@ -68,10 +68,11 @@ def publish_notice(
     try:
         message_id = publish(message, settings)
     except GateError as exc:
-        return Delivery(False, None, _clip(str(exc), 500), message.text)
+        return Delivery(False, None, _clip(str(exc), 500), message.full_text or message.text)
     except Exception as exc:
-        return Delivery(False, None, _clip(describe_error(exc, settings).args[0], 500), message.text)
-    return Delivery(True, message_id, None, message.text)
+        rendered = message.full_text or message.text  # the whole notice, when the message left steps out
+        return Delivery(False, None, _clip(describe_error(exc, settings).args[0], 500), rendered)
+    return Delivery(True, message_id, None, message.full_text or message.text)
 
 
 def region_of(topic_arn: str) -> str | None:

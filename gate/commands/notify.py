@@ -1,5 +1,9 @@
 """`gate notify`: judge the change and publish the deployment notice to SNS.
 
+One clock: `--now TIME` judges the change as `gate check --now TIME` does (the golden window
+included), so the notice's verdict is the check's; the notice says when it was judged. Without
+it the clock decides, as for `gate check`.
+
 Exit codes: 0 when the notice was published (or printed with --dry-run), whatever the verdict: the
 deployment has happened and the notice reports it. 2 when the notice could not be published
 (`ExternalError`): one line on stderr says why, and the full notice goes to stdout so nothing is
@@ -72,4 +76,9 @@ def dry_run_text(message: SnsMessage, topic_arn: str | None) -> str:
         "--- envelope ---",
         json.dumps(envelope, indent=2, ensure_ascii=False),
     ]
+    if message.full_text:
+        sections += [
+            "--- the whole notice (too large for one SNS message: the messages above leave steps out) ---",
+            message.full_text.rstrip("\n"),
+        ]
     return "\n".join(sections) + "\n"

@@ -48,6 +48,10 @@ def evaluate(
         for item in produced:
             if isinstance(item, Activation):
                 activations.append(item)
+            elif item.pre_existing:
+                # Judge what the change introduces: a problem the change did not bring is reported at
+                # the policy's chosen severity, so a team can adopt gate without fixing history first.
+                findings.append(dataclasses.replace(item, severity=policy.pre_existing))
             else:
                 findings.append(_apply_level(item, level) if item.rule == rule_id else item)
     return judge(findings, activations, override, policy)

@@ -113,6 +113,9 @@ class Finding:
     message: str
     remedy: str = ""
     waived: bool = False
+    # About an object this change leaves as it was (a Canary, an alert rule, an autoscaler...): the
+    # problem was there before, so it is reported at the policy's `pre_existing` severity.
+    pre_existing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +229,9 @@ class Context:
     pull_request: PullRequest | None = None
     event: str | None = None  # the GitHub event name when run as an action
     # What was parsed, per side and path: a cache, not part of the value.
-    _manifests: dict[tuple[Side, str], ManifestFile] = field(default_factory=dict, repr=False, compare=False)
+    _manifests: dict[tuple[Side, str], ManifestFile] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def file(self, path: str) -> ChangedFile | None:
         for changed in self.files:
@@ -258,6 +263,22 @@ class Context:
         wanted_kinds, wanted_groups = tuple(kinds), None if groups is None else tuple(groups)
         for _changed, manifest in self.changed_manifests():
             yield from manifest.resources(kinds=wanted_kinds, groups=wanted_groups)
+
+    def before(self, document: Document) -> Document | None:
+        """The same object (API group, kind, namespace, name) on the base side of its file, if any."""
+        changed = self.file(document.path)
+        if changed is None or changed.status is FileStatus.ADDED:
+            return None
+        previous = self.manifest(changed.old_path or changed.path, Side.BASE)
+        for candidate in previous.resources(kinds=(document.kind,), groups=(document.group,)):
+            if (candidate.name, candidate.namespace) == (document.name, document.namespace):
+                return candidate
+        return None
+
+    def unchanged(self, document: Document) -> bool:
+        """Whether this change leaves the object exactly as it was (its findings are pre-existing)."""
+        previous = self.before(document)
+        return previous is not None and previous.data == document.data
 
     def service_of(self, path: str) -> Service | None:
         for service in self.services:

@@ -18,6 +18,7 @@ own options. Unknown keys anywhere are errors that name the file and the key pat
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
@@ -59,6 +60,62 @@ class OverridePolicy(BaseModel):
             if rule_id not in REGISTRY and rule_id != INVALID_FILE:
                 raise ValueError(f"unknown rule id '{rule_id}' (known: {', '.join([*REGISTRY, INVALID_FILE])})")
         return waivable
+
+
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+class ReconcilerPolicy(BaseModel):
+    """A GitOps controller's object that applies this repository to the cluster, for when its
+    manifest is not among the files gate reads. The deployment notice then says how to pause it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    controller: Literal["flux", "argocd"] = Field(description="flux (a Kustomization) or argocd (an Application).")
+    name: str = Field(description="The Flux Kustomization's or the Argo CD Application's name.")
+    namespace: str | None = Field(
+        None, description="Its namespace (default: flux-system for Flux, argocd for Argo CD)."
+    )
+    paths: tuple[str, ...] = Field(("**",), description="Globs of the repository paths it applies.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        # Full matches only: these values go into the commands the notice prints.
+        if _DNS_SUBDOMAIN.fullmatch(value) is None:
+            raise ValueError(f"{value!r} is not a Kubernetes object name")
+        return value
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        if value is not None and _DNS_LABEL.fullmatch(value) is None:
+            raise ValueError(f"{value!r} is not a Kubernetes namespace name")
+        return value
+
+
+class GitOpsPolicy(BaseModel):
+    """How the deployment notice learns that a GitOps controller reconciles the repository."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    detect: bool = Field(
+        True,
+        description="Look for Flux Kustomizations and Argo CD Applications in the changed files and in "
+        "well-known folders (clusters/, flux-system/, argocd/...).",
+    )
+    reconcilers: tuple[ReconcilerPolicy, ...] = Field(
+        (), description="Controllers that apply this repository, when their objects live elsewhere."
+    )
+
+
+class NoticePolicy(BaseModel):
+    """The deployment notice (`gate notify`, and `gate action` on a push)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gitops: GitOpsPolicy = Field(default_factory=GitOpsPolicy)
 
 
 def _block_model(spec: CheckSpec) -> type[CheckOptions]:
@@ -106,7 +163,14 @@ class _PolicyBase(BaseModel):
         return version
     services: tuple[str, ...] = Field(("services/*",), description="Globs of the folders that are services.")
     ignore: tuple[str, ...] = Field((), description="Globs of paths gate never reads or judges.")
+    pre_existing: Severity = Field(
+        Severity.NOTICE,
+        description="The severity of findings about objects the change leaves as they were (a Canary, an "
+        "alert rule, an autoscaler, a Deployment): notice or warning reports them without blocking, error "
+        "makes the change fix them too.",
+    )
     override: OverridePolicy = Field(default_factory=OverridePolicy)
+    notice: NoticePolicy = Field(default_factory=NoticePolicy)
 
 
 def policy_model(registry: Mapping[str, CheckSpec] | None = None) -> type[_PolicyBase]:
@@ -152,6 +216,14 @@ class Policy:
     @property
     def override(self) -> OverridePolicy:
         return self.model.override
+
+    @property
+    def notice(self) -> NoticePolicy:
+        return self.model.notice
+
+    @property
+    def pre_existing(self) -> Severity:
+        return self.model.pre_existing
 
     def block(self, rule_id: str) -> CheckOptions:
         block: CheckOptions = getattr(self.model.checks, rule_id.replace("-", "_"))  # type: ignore[attr-defined]
@@ -209,8 +281,10 @@ def schema_json(registry: Mapping[str, CheckSpec] | None = None) -> str:
 
 
 def _describe(error: Any, data: Any) -> str:
-    location = ".".join(str(part) for part in error["loc"])
-    line = _line_of(data, error["loc"])
+    # A union's tag (`<holidays>`: which kind of freeze pydantic tried) is no key of the file.
+    loc = tuple(part for part in error["loc"] if not _is_tag(part))
+    location = ".".join(str(part) for part in loc)
+    line = _line_of(data, loc)
     where = f"{location} (line {line})" if line else location
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown key{_known_keys(error['loc'])}"
@@ -221,7 +295,16 @@ def _describe(error: Any, data: Any) -> str:
     return f"{where}: {error['msg']}"
 
 
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and part.startswith("<") and part.endswith(">")
+
+
 def _known_keys(loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and _is_tag(loc[-2]):
+        from gate.core.checks.golden_window import FREEZE_KINDS
+
+        model = FREEZE_KINDS.get(loc[-2])
+        return f" (known: {', '.join(model.model_fields)})" if model is not None else ""
     if len(loc) == 1:
         known = list(policy_model().model_fields)
     elif loc[0] == "checks" and len(loc) == 2:
@@ -230,6 +313,12 @@ def _known_keys(loc: tuple[Any, ...]) -> str:
         known = ["enabled", "level", *REGISTRY[str(loc[1])].options.model_fields]
     elif loc[0] == "override" and len(loc) == 2:
         known = list(OverridePolicy.model_fields)
+    elif loc[0] == "notice" and len(loc) == 2:
+        known = list(NoticePolicy.model_fields)
+    elif loc[:2] == ("notice", "gitops") and len(loc) == 3:
+        known = list(GitOpsPolicy.model_fields)
+    elif loc[:3] == ("notice", "gitops", "reconcilers") and len(loc) == 5:
+        known = list(ReconcilerPolicy.model_fields)
     else:
         return ""
     return f" (known: {', '.join(known)})"

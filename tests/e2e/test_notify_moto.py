@@ -30,11 +30,22 @@ SUBJECT = "Roll out the checkout canary"
 KUBECTL = "kubectl -n production rollout undo deployment/checkout-service"
 
 
+def workload(image: str) -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout-service, namespace: production}\n"
+        "spec:\n  selector: {matchLabels: {app: checkout}}\n  template:\n    metadata: {labels: {app: checkout}}\n"
+        f"    spec:\n      containers: [{{name: app, image: '{image}'}}]\n"
+    )
+
+
 def deployed(tmp_path: Path, message: str = SUBJECT) -> tuple[GitRepo, str]:
-    """A repository whose last commit adds the seed's canary (namespace production) to a documented service."""
+    """A repository whose last commit changes a Deployment's image (namespace production) and adds the
+    seed's canary for it, in a documented service."""
     repo = GitRepo(tmp_path / "shop")
-    repo.commit(documented_service("services/checkout"), "Add the checkout service")
-    repo.write({"services/checkout/deploy/canary.yaml": SEED_CANARY})
+    repo.commit({**documented_service("services/checkout"), "services/checkout/deploy/deployment.yaml": workload("a:1")},
+                "Add the checkout service")
+    repo.write({"services/checkout/deploy/canary.yaml": SEED_CANARY,
+                "services/checkout/deploy/deployment.yaml": workload("a:2")})
     # A file, not -m: a 300 KB message is longer than one command-line argument may be.
     message_file = tmp_path / "message.txt"
     message_file.write_text(message, encoding="utf-8")
@@ -156,7 +167,7 @@ def test_a_300_kb_commit_message_is_trimmed_and_every_command_kept(
     assert notice["trimmed_characters"] > 0
     assert "characters trimmed by gate" in notice["commit"]["body"]
     assert notice["commit"]["subject"] == SUBJECT
-    codes = [step["code"] for step in notice["rollback"]]
+    codes = [step["code"] for step in notice["rollback"] if step["kind"] == "command"]
     assert codes == [f"git revert --no-edit {sha}", KUBECTL]
 
     dry = notify(repo, "--dry-run", "--topic-arn", topic)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,10 @@ class Notes:
         if self.lines:
             parts.append("### gate action\n\n" + "\n".join(f"- {line}" for line in self.lines) + "\n")
         for title, text in self.details:
-            parts.append(f"<details><summary>{title}</summary>\n\n```text\n{text.rstrip()}\n```\n\n</details>\n")
+            # A fence longer than any run of backticks in the text: a commit message quoted in it
+            # (the unsent notice) cannot close it and turn the rest of the summary into markdown.
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+            parts.append(f"<details><summary>{title}</summary>\n\n{fence}text\n{text.rstrip()}\n{fence}\n\n</details>\n")
         return "\n".join(parts)
 
     def flush(self, summary_path: Path | None) -> None:

@@ -20,11 +20,13 @@ Where the link points into this repository, the file (or folder) must exist at h
 
 `#anchors` and `?queries` are ignored. Links to other sites are not fetched: gate judges the change,
 not the network. A link with a template (`{{ $labels.runbook }}`) is resolved only when Prometheus
-fires, so gate accepts it as written.
+fires, so gate accepts it as written. A Helm chart template that does not parse as YAML is an
+`invalid-file` notice, and its rules are not judged until rendered (`helm template`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator
@@ -34,7 +36,7 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import Document, ManifestFile
-from gate.core.models import Context, Finding, Severity, Tree
+from gate.core.models import ChangedFile, Context, FileStatus, Finding, Severity, Side, Tree
 from gate.core.yamlio import YList, YMap
 
 ID = "alert-runbook"
@@ -55,9 +57,30 @@ class Options(CheckOptions):
 
 def check(context: Context, options: Options) -> Iterator[Result]:
     for changed, manifest in context.changed_manifests():
+        before = _base_rules(context, changed)
         for groups in _rule_groups(manifest):
             for rule in _rules(groups):
-                yield from _judge_rule(context, changed.path, rule, options)
+                unchanged = rule in before
+                for finding in _judge_rule(context.head_tree, context.repository, changed.path, rule, options):
+                    # A rule the change leaves as it was keeps its old problems: pre-existing, unless
+                    # the change itself broke it (removed the runbook its link names).
+                    old = unchanged and not _broken_by_the_change(context, finding, changed.path, rule, options)
+                    yield dataclasses.replace(finding, pre_existing=True) if old else finding
+
+
+def _base_rules(context: Context, changed: ChangedFile) -> list[YMap]:
+    """The alert rules of the file before the change (none when it is new or did not parse)."""
+    if changed.status is FileStatus.ADDED:
+        return []
+    manifest = context.manifest(changed.old_path or changed.path, Side.BASE)
+    return [rule for groups in _rule_groups(manifest) for rule in _rules(groups)] if manifest.ok else []
+
+
+def _broken_by_the_change(context: Context, finding: Finding, path: str, rule: YMap, options: Options) -> bool:
+    """Whether the finding is about a link the change broke: the same rule judged on the base side
+    finds nothing, because the runbook it names was there before."""
+    on_base = _judge_rule(context.base_tree, context.repository, path, rule, options)
+    return not any(f.message == finding.message for f in on_base)
 
 
 def _rule_groups(manifest: ManifestFile) -> Iterator[YList]:
@@ -82,7 +105,8 @@ def _rules(groups: YList) -> Iterator[YMap]:
             yield from (rule for rule in rules if isinstance(rule, YMap) and "alert" in rule)
 
 
-def _judge_rule(context: Context, path: str, rule: YMap, options: Options) -> Iterator[Finding]:
+def _judge_rule(tree: Tree, repository: str | None, path: str, rule: YMap, options: Options) -> Iterator[Finding]:
+    """The rule's problems, with the links it names looked up in `tree`."""
     alert = str(rule.get("alert"))
     annotations = rule.get("annotations")
     annotations = annotations if isinstance(annotations, YMap) else None
@@ -115,10 +139,10 @@ def _judge_rule(context: Context, path: str, rule: YMap, options: Options) -> It
             remedy=f"set `{key}` to the runbook's URL or its path in this repository",
         )
         return
-    candidates = repository_paths(value.strip(), path, context.repository)
+    candidates = repository_paths(value.strip(), path, repository)
     if not candidates:
         return  # another site, or a template Prometheus fills in: not fetched
-    if any(_exists(context.head_tree, c) for c in candidates if not c.startswith("../") and c != ".."):
+    if any(_exists(tree, c) for c in candidates if not c.startswith("../") and c != ".."):
         return
     target = candidates[0]
     if target.startswith("../") or target == "..":

@@ -16,13 +16,29 @@ Rules (every bound is an option; unset fields take Flagger's own defaults):
 - `analysis.interval` (time between checks, a Go duration such as `30s`, `1m`, `1m30s`) at most
   `max_interval` (1m); unset is 1m.
 - `progressDeadlineSeconds` at most `max_progress_deadline_seconds` (600); unset is 600.
-- `skipAnalysis: true` is an error: the canary would be promoted without any analysis.
+- `skipAnalysis: true` is an error: the canary would be promoted without any analysis. So is a
+  Canary without `analysis`: Flagger then skips the analysis the same way.
 - Progressive canaries (traffic shifted by weight): `stepWeight` at most `max_step_weight` (10); the
   effective maximum weight at most `max_weight` (50). The effective maximum is the last
   `stepWeights` entry when `stepWeights` is set (Flagger then ignores `maxWeight`), else `maxWeight`,
   else 100. Each step of `stepWeights`, the first one from 0, rises by at most `max_step_weight`.
 - A/B testing (`iterations` with `match`) and blue/green (`iterations` alone) shift no weight: they
   are judged on threshold, interval and metrics, never for a missing `maxWeight`.
+
+Mistakes Flagger accepts but that change what the analysis means, each an error at its line:
+
+- `stepWeight` greater than `maxWeight`: the first step already sends more traffic than the
+  maximum, and Flagger promotes after that single step;
+- `stepWeight` of 0 (or less) with no `stepWeights`: Flagger takes no step and the canary never
+  advances;
+- `stepWeights` that do not rise (an entry not above the one before it, or a first entry of 0):
+  Flagger finds no step up and the canary stalls there, never promoted;
+- `stepWeight` together with `stepWeights`: Flagger moves by `stepWeight` and reads `stepWeights`
+  only for its last entry, the maximum;
+- weights-based settings (`stepWeight`, `stepWeights`, `maxWeight`) mixed with `iterations` in one
+  analysis: Flagger runs the iterations (A/B or blue/green) and ignores the weights;
+- a metric with neither a `templateRef`, a `query` nor a built-in name (`request-success-rate`,
+  `request-duration`, spelled exactly): Flagger skips it, so it checks nothing.
 - Metrics: a success-rate bound of at least `min_success_rate` (99 %) and a latency bound of at most
   `max_latency_ms` (500 ms) must both be present. Gate reads the built-in `request-success-rate`
   (`thresholdRange.min`, percent) and `request-duration` (`thresholdRange.max`, milliseconds), the
@@ -38,10 +54,15 @@ Rules (every bound is an option; unset fields take Flagger's own defaults):
   A custom metric that is not mapped is reported as a notice (gate cannot read its unit); when no
   readable metric provides one of the two bounds, that missing bound is an error that names the
   unmapped metrics, so mapping them is usually the fix.
+
+A Helm chart template (`{{ if }}`, `{{ .Values.x }}` where YAML expects a value) is not YAML until
+it is rendered: gate reports it as an `invalid-file` notice and judges none of its Canaries. Judge
+the rendered output (`helm template`) to have them judged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -99,7 +120,10 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         # The policy model accepted the string; an unreadable bound must not silently pass everything.
         raise ValueError(f"checks.canary-thresholds.max_interval: {options.max_interval!r} is not a Go duration")
     for canary in context.resources(kinds=("Canary",), groups=(FLAGGER_GROUP,)):
-        yield from judge_canary(canary, options, max_interval)
+        # A Canary the change leaves as it was keeps its old problems: pre-existing, not this change's.
+        old = context.unchanged(canary)
+        for finding in judge_canary(canary, options, max_interval):
+            yield dataclasses.replace(finding, pre_existing=True) if old else finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +158,8 @@ def judge_canary(canary: Document, options: Options, max_interval: float) -> Ite
     if not isinstance(analysis, YMap):
         yield report.error(
             spec.line_of("analysis") if "analysis" in spec else canary.data.line_of("spec"),
-            "has no analysis: Flagger cannot judge the new version or roll it back",
+            "has no analysis: Flagger then skips the analysis, as with skipAnalysis: true, and promotes the new "
+            "version at once, with nothing to judge it or roll it back",
             "add `spec.analysis` with interval, threshold, traffic steps and success-rate and latency metrics",
         )
         return
@@ -142,6 +167,8 @@ def judge_canary(canary: Document, options: Options, max_interval: float) -> Ite
     yield from _judge_interval(report, analysis, options, max_interval)
     if _is_progressive(analysis):
         yield from _judge_weights(report, analysis, spec.line_of(analysis_key), options)
+    else:
+        yield from _judge_mixed(report, analysis)
     yield from _judge_metrics(report, analysis, analysis_key, spec.line_of(analysis_key), options)
 
 
@@ -216,26 +243,79 @@ def _is_progressive(analysis: YMap) -> bool:
     return not (iterations is not None and iterations > 0)
 
 
+_WEIGHT_KEYS = ("stepWeight", "stepWeights", "maxWeight")
+
+
+def _judge_mixed(report: _Reporter, analysis: YMap) -> Iterator[Finding]:
+    """Weights beside `iterations`: Flagger runs the iterations and never moves those weights."""
+    written = [key for key in _WEIGHT_KEYS if key in analysis]
+    if not written:
+        return
+    iterations = _fmt(as_number(analysis.get("iterations")) or 0)
+    mode = "A/B testing" if "match" in analysis else "blue/green"
+    names = ", ".join(written)
+    yield report.error(
+        min(analysis.line_of(key) for key in written),
+        f"analysis mixes iterations ({iterations}, so {mode}) with {names}: Flagger runs the iterations and "
+        f"ignores {names}, so the traffic steps written here never happen",
+        f"keep one mode: remove {names} for {mode}, or remove `iterations` (and `match`) for a progressive canary "
+        "that shifts weight",
+    )
+
+
+def _judge_step(report: _Reporter, analysis: YMap, options: Options) -> Iterator[Finding]:
+    """`stepWeight` as a number within the bound, and above zero (else Flagger never moves)."""
+    bound_step = options.max_step_weight
+    step = as_number(analysis["stepWeight"])
+    line = analysis.line_of("stepWeight")
+    if step is None:
+        yield report.error(
+            line,
+            f"analysis.stepWeight is {analysis['stepWeight']!r}, not a number",
+            f"set `stepWeight` to a percentage of at most {_fmt(bound_step)}",
+        )
+    elif step > bound_step:
+        yield report.error(
+            line,
+            f"analysis.stepWeight is {_fmt(step)}: traffic moves in steps above the bound of {_fmt(bound_step)}",
+            f"set `stepWeight: {_fmt(bound_step)}` or less",
+        )
+
+
 def _judge_weights(report: _Reporter, analysis: YMap, analysis_line: int, options: Options) -> Iterator[Finding]:
     bound_step, bound_max = options.max_step_weight, options.max_weight
     steps = analysis.get("stepWeights")
     if isinstance(steps, YList) and steps:
+        step = as_number(analysis.get("stepWeight"))
+        if step is not None and step > 0:
+            yield report.error(
+                analysis.line_of("stepWeight"),
+                f"analysis sets both stepWeight ({_fmt(step)}) and stepWeights: Flagger moves traffic by stepWeight "
+                "and reads stepWeights only for its last entry, the maximum, so the steps listed never happen",
+                "keep one: remove `stepWeight` to step through `stepWeights`, or remove `stepWeights`",
+            )
+            yield from _judge_step(report, analysis, options)
         yield from _judge_step_weights(report, analysis, steps, options)
         return
     if "stepWeight" in analysis:
+        yield from _judge_step(report, analysis, options)
         step = as_number(analysis["stepWeight"])
-        line = analysis.line_of("stepWeight")
-        if step is None:
+        if step is not None and step <= 0:
             yield report.error(
-                line,
-                f"analysis.stepWeight is {analysis['stepWeight']!r}, not a number",
-                f"set `stepWeight` to a percentage of at most {_fmt(bound_step)}",
+                analysis.line_of("stepWeight"),
+                f"analysis.stepWeight is {_fmt(step)}: Flagger takes no traffic step, so the canary never advances "
+                "and is never promoted",
+                f"set `stepWeight` to a percentage above 0 and at most {_fmt(bound_step)}",
             )
-        elif step > bound_step:
+        maximum = as_number(analysis.get("maxWeight", DEFAULT_MAX_WEIGHT))
+        if step is not None and maximum is not None and step > maximum:
             yield report.error(
-                line,
-                f"analysis.stepWeight is {_fmt(step)}: traffic moves in steps above the bound of {_fmt(bound_step)}",
-                f"set `stepWeight: {_fmt(bound_step)}` or less",
+                analysis.line_of("stepWeight"),
+                f"analysis.stepWeight is {_fmt(step)}, above maxWeight {_fmt(maximum)}: the first step already "
+                f"sends {_fmt(min(step, DEFAULT_MAX_WEIGHT))}% of traffic to the canary, past its maximum, and "
+                "Flagger promotes it after that single step",
+                f"set `stepWeight` below `maxWeight` (e.g. `stepWeight: {_fmt(min(bound_step, maximum))}`) so the "
+                "canary takes several analysed steps",
             )
     else:
         yield report.error(
@@ -277,7 +357,15 @@ def _judge_step_weights(report: _Reporter, analysis: YMap, steps: YList, options
                 "list the traffic percentages as numbers, e.g. [5, 10, 20, 30, 40, 50]",
             )
             return
-        if value - previous > bound_step:
+        if value <= previous:
+            after = f"after {_fmt(previous)}" if index else "as its first step"
+            yield report.error(
+                steps.line_of(index),
+                f"analysis.stepWeights does not rise at step {index + 1}: {_fmt(value)} {after}; Flagger finds no "
+                f"step up from {_fmt(previous)}%, so the canary stalls there and is never promoted",
+                "list the weights in rising order, each above the one before it, e.g. [5, 10, 20, 30, 40, 50]",
+            )
+        elif value - previous > bound_step:
             yield report.error(
                 steps.line_of(index),
                 f"analysis.stepWeights rises from {_fmt(previous)} to {_fmt(value)} at step {index + 1}, "
@@ -320,6 +408,14 @@ def _judge_metrics(
             reading = _read_metric(metric, options.metric_templates)
             if isinstance(reading, _Bound):
                 bounds.append(reading)
+            elif isinstance(reading, _Inert):
+                yield report.error(
+                    metrics.line_of(index),
+                    f"metric {reading.name!r} has neither a templateRef, a query nor a built-in name "
+                    f"({SUCCESS_RATE_BUILTIN}, {LATENCY_BUILTIN}): Flagger skips it, so it checks nothing",
+                    f"point it at a MetricTemplate (`templateRef: {{name: ...}}`), give it a `query`, or name it "
+                    f"`{SUCCESS_RATE_BUILTIN}` or `{LATENCY_BUILTIN}` (spelled exactly) for Flagger's built-in checks",
+                )
             elif reading is not None:
                 unmapped.append(reading)
                 yield report.notice(
@@ -378,7 +474,14 @@ def _require(
         yield report.error(bound.line, weak(bound), weak_remedy)
 
 
-def _read_metric(metric: YMap, templates: Mapping[str, MetricTemplate]) -> _Bound | str | None:
+@dataclass(frozen=True, slots=True)
+class _Inert:
+    """A metric Flagger cannot run: no template, no query, not a built-in."""
+
+    name: str
+
+
+def _read_metric(metric: YMap, templates: Mapping[str, MetricTemplate]) -> _Bound | _Inert | str | None:
     """The metric's bound, or its name when gate cannot read it, or None when it bounds nothing."""
     name = str(metric.get("name", "")) or "(unnamed)"
     template_ref = metric.get("templateRef")
@@ -400,7 +503,7 @@ def _read_metric(metric: YMap, templates: Mapping[str, MetricTemplate]) -> _Boun
         if high is None:
             return None
         return _Bound("latency", high, line, f"{name} {field or 'threshold'} max {_fmt(high)} ms")
-    return f"{name} (not a Flagger builtin)"
+    return _Inert(name)
 
 
 def _read_mapped(metric: YMap, name: str, template: str, mapping: MetricTemplate) -> _Bound | None:

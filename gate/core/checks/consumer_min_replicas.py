@@ -17,7 +17,9 @@ What is read: the resources in every changed `.yaml`/`.yml` file:
 That sibling lookup is the only place this check reads files the change did not touch, and it is
 bounded: only the folders of Deployments about to be reported, at most 50 files each, by name.
 Kustomize is out of scope: an autoscaler in another folder (a base or an overlay) or a patch that
-sets `replicas` is not seen, so such a Deployment is judged as written.
+sets `replicas` is not seen, so such a Deployment is judged as written. A Helm chart template that
+does not parse as YAML is an `invalid-file` notice, and its resources are not judged until rendered
+(`helm template`).
 
 A workload is critical when any of these holds (all configurable):
 
@@ -34,10 +36,19 @@ A workload is critical when any of these holds (all configurable):
 
 A critical workload whose minimum is below `min_replicas` (2) is an error at the line of the
 minimum (or of `spec` when the minimum is unset and the default applies).
+
+**KEDA's idle replicas.** A ScaledObject's `spec.idleReplicaCount` is the count KEDA scales to
+whenever all its triggers report no activity; `minReplicaCount` then applies only while a trigger is
+active. For a critical consumer, an `idleReplicaCount` below `min_replicas` (KEDA accepts only 0) is
+an error at its line, whatever `minReplicaCount` says: `minReplicaCount: 2` with
+`idleReplicaCount: 0` drops the consumer to zero each time its scaler reads no events, including
+when the scaler reads the wrong queue or cannot reach it. That is the silent queue again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +58,7 @@ from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
-from gate.core.models import Context, EntryKind, Finding, Severity
+from gate.core.models import Context, EntryKind, FileStatus, Finding, Severity, Side
 
 ID = "consumer-min-replicas"
 ORDER = 50
@@ -119,13 +130,18 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
         if reasons:
             minimum = _minimum(hpa, "minReplicas", HPA_DEFAULT_MIN)
-            yield from _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            findings = _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
+            yield from _marked(findings, _scaler_unchanged(context, hpa, target))
     for scaled in scaled_objects:
         target = _target(scaled, deployments)
         reasons = _critical_reasons(scaled, target, options) + _queue_trigger_reasons(scaled, options)
         if reasons:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
-            yield from _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options)
+            findings = itertools.chain(
+                _judge(scaled, "ScaledObject", "minReplicaCount", minimum, reasons, options),
+                _judge_idle(scaled, minimum, reasons, options),
+            )
+            yield from _marked(findings, _scaler_unchanged(context, scaled, target))
     autoscalers = hpas + scaled_objects
     siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
     for deployment in deployments:
@@ -139,7 +155,35 @@ def check(context: Context, options: Options) -> Iterator[Result]:
             continue  # passes as written: no need to read its folder
         if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
             continue  # an unchanged autoscaler beside it decides the count
-        yield from _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        findings = _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
+        old = context.unchanged(deployment) and not _lost_autoscaler(context, deployment)
+        yield from _marked(findings, old)
+
+
+def _marked(findings: Iterator[Finding], pre_existing: bool) -> Iterator[Finding]:
+    """Findings about an object the change left as it was are pre-existing."""
+    for finding in findings:
+        yield dataclasses.replace(finding, pre_existing=True) if pre_existing else finding
+
+
+def _scaler_unchanged(context: Context, scaler: Document, target: Document | None) -> bool:
+    """An autoscaler is left as it was when it and the workload it scales (when the change holds
+    it: a new `critical` label there makes the autoscaler critical) are both unchanged."""
+    return context.unchanged(scaler) and (target is None or context.unchanged(target))
+
+
+def _lost_autoscaler(context: Context, deployment: Document) -> bool:
+    """Whether the change removed an autoscaler that scaled the Deployment: then its `replicas`
+    decide again, and a too-low count is this change's doing."""
+    for changed in context.changed(suffixes=YAML_SUFFIXES, at_head=False):
+        if changed.status is FileStatus.ADDED:
+            continue
+        before = context.manifest(changed.old_path or changed.path, Side.BASE)
+        scalers = [*before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS),
+                   *before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)]
+        if any(_target(scaler, [deployment]) is not None for scaler in scalers):
+            return True
+    return False
 
 
 class _SiblingAutoscalers:
@@ -236,6 +280,37 @@ def _minimum(resource: Document, key: str, default: int) -> _Minimum:
     if key in spec:
         return _Minimum(as_number(spec[key]), spec[key], spec.line_of(key), written=True)
     return _Minimum(float(default), None, resource.data.line_of("spec"), written=False)
+
+
+def _judge_idle(scaled: Document, minimum: _Minimum, reasons: list[str], options: Options) -> Iterator[Finding]:
+    """`idleReplicaCount` below the bound: KEDA scales to it whenever the triggers read no events."""
+    spec = scaled.spec
+    if "idleReplicaCount" not in spec:
+        return
+    raw = spec["idleReplicaCount"]
+    idle = as_number(raw)
+    bound = options.min_replicas
+    if idle is not None and idle >= bound:
+        return
+    found = f"is {raw!r}, not a number" if idle is None else f"is {int(idle)}"
+    while_active = (
+        f" (minReplicaCount {int(minimum.value)} holds only while a trigger is active)"
+        if minimum.value is not None and minimum.written
+        else ""
+    )
+    yield Finding(
+        rule=ID,
+        severity=Severity.ERROR,
+        path=scaled.path,
+        line=spec.line_of("idleReplicaCount"),
+        message=f"ScaledObject {scaled.name or '(unnamed)'} is a critical consumer ({'; '.join(reasons)}) and "
+        f"spec.idleReplicaCount {found}: "
+        f"whenever its triggers read no events KEDA scales it to {int(idle) if idle is not None else 'that count'}, "
+        f"below the minimum of {bound}{while_active}; a scaler that reads the wrong queue, or cannot reach it, "
+        "leaves the queue with no consumer and nothing alerts",
+        remedy=f"remove `spec.idleReplicaCount`, so KEDA keeps `minReplicaCount` ({bound} or more) replicas "
+        "at all times",
+    )
 
 
 def _judge(

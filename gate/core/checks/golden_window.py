@@ -7,23 +7,39 @@ out what the change turns on, and blocks an activation that would take effect ou
 **Flag files** are the changed files matching `flag_files` (by default any file under a `flags/`
 folder, and Flipt's `features.yml`/`features.yaml`) that end in `.json`, `.yaml`, `.yml` or
 `.toml`. The format is recognised by the file's shape: OpenFeature flagd (JSON or YAML), Flipt
-(versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML). YAML is read as YAML 1.2, as the Go
-tools read it: `on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and
-only the flag files the change touches, whatever the case of their extension. A flag file gate cannot
-parse or recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is
-a flag file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be
-plain YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves
-the repository or loops).
+(versions 1.0 to 1.6) or GO Feature Flag (YAML, JSON or TOML; its current format and the older one
+of `true`/`false`/`default`/`percentage`/`rule`). YAML is read as YAML 1.2, as the Go tools read it:
+`on`, `off`, `yes` and `no` stay strings. Both sides of the change are read, and only the flag files
+the change touches, whatever the case of their extension. A flag file gate cannot parse or
+recognise is an `invalid-file` error: gate cannot tell what it turns on, so it blocks. So is a flag
+file that is a template (`{{ ... }}`; a flag tool reads its file as written, so it must be plain
+YAML/JSON/TOML) and one the change adds or edits that cannot be read (a symlink that leaves the
+repository or loops). An OpenFeature CLI flag manifest (`flags` with `flagType` and `defaultValue`)
+is the input of a code generator, not a configuration any flag provider reads: gate says so in a
+notice and does not judge it.
 
-**Activations**, one per flag and moment (the strongest):
+**The baseline** is what a flag serves when it exposes nothing new: `false` for a flag whose
+variants are all booleans; for any other flag, a variant whose name matches `baseline_variants`
+(`off`, `disabled`, `control`, `none`; case-insensitive, globs allowed) or whose value is the zero
+value of its type (`0`, `""`, `false`, `null`, `{}`, `[]`). In GO Feature Flag's older format the
+baseline is the `false` value. Serving the baseline, or turning toward it, is never an activation.
+
+**Activations**, one per flag and moment (the strongest), each only when the flag then serves
+something beyond its baseline to someone (its default variant, a targeting rule, a percentage or
+fractional split, a scheduled step):
 
 - `enabled`: a flag goes from off to on (flagd `state: DISABLED` -> `ENABLED`, Flipt `enabled:
-  false` -> `true`, GO Feature Flag `disable: true` -> `false`), or a new flag arrives on and serving
-  something beyond its baseline;
-- `default-changed`: the default variant changes (for a boolean flag, only a change to `true`);
-- `rollout-raised`: a percentage split gives more traffic to a non-default variant (or the `true`
-  side of a boolean flag): flagd `fractional`, Flipt rule `distributions` and `threshold` rollouts,
-  GO Feature Flag `percentage`; or a rule starts serving such a variant.
+  false` -> `true`, GO Feature Flag `disable: true` -> `false`), or a new flag arrives on: a new
+  flagd flag with `defaultVariant: off` serves its baseline and activates nothing, the same flag
+  with `defaultVariant: on` activates;
+- `default-changed`: the default variant changes to one beyond the baseline, or the value of the
+  default variant changes to one beyond it;
+- `rollout-raised`: a split or a rule gives more traffic to a variant beyond the baseline that the
+  default does not already serve: flagd `if` results and `fractional` splits, Flipt rule
+  `distributions` and `threshold`/`segment` rollouts, GO Feature Flag `targeting` and `percentage`;
+  a variant whose value changed counts as new, and so does a variant behind an edited condition
+  (flagd `if` conditions and shared `$evaluators`, a GO Feature Flag `query` or older-format `rule`):
+  gate cannot tell whether the new condition reaches more users.
 
 Turning a flag off, lowering a share, reformatting, reordering and metadata edits are not
 activations.
@@ -34,10 +50,22 @@ edits, and the start (`initial.date`) of a `progressiveRollout`, each judged on 
 scheduled time already past takes effect when the change lands.
 
 **The window** is `start` to `end` on the wall clock of `timezone` (IANA, correct across daylight
-saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. `freezes` are
-periods (`start`, `end`, `reason`) when nothing activates; a date-time without an offset is read in
-the policy's timezone, even when the other end of the freeze has one. The default is 10:00 to
-13:00 UTC, Monday to Friday, no freezes.
+saving time), on `days`, half-open: 13:00:00 is outside a window ending at 13:00. The default is
+10:00 to 13:00 UTC, Monday to Friday, no freezes. `freezes` are times when nothing activates, each
+written once, of three kinds:
+
+- a period, `{start, end, reason}`: a date-time without an offset is read in the policy's
+  timezone, even when the other end of the freeze has one;
+- public holidays, `{holidays: ES, subdivision: MD}`: every public holiday of a country (ISO 3166
+  code) and optionally one of its regions, from the `holidays` package, each a whole day on the
+  window's clock and named after the holiday (`reason` is optional and shown before the name;
+  `language` chooses the names' language, by default the country's own);
+- a recurring freeze, `{rrule, duration, reason}`: an RFC 5545 recurrence rule on the window's
+  wall clock (so correct across daylight saving time), starting at local midnight unless the rule
+  sets BYHOUR/BYMINUTE or has a DTSTART line, each occurrence lasting an ISO 8601 duration.
+
+A finding names the freeze (or the holiday) that closes the window, and the next opening skips
+every freeze. `gate window` lists the coming openings and freezes, or writes them as a calendar.
 
 Every activation is listed in the report (`activations`, with `in_window`); each one outside the
 window is an error that names the flag, how it activates, when, why that time is outside, and
@@ -52,6 +80,8 @@ checks:
     days: [monday, tuesday, wednesday, thursday, friday]
     freezes:
       - {start: "2026-12-21T00:00:00Z", end: "2027-01-04T00:00:00Z", reason: year-end freeze}
+      - {holidays: ES, subdivision: MD}
+      - {rrule: "FREQ=WEEKLY;BYDAY=FR;BYHOUR=15", duration: PT9H, reason: Friday afternoons}
 ```
 """
 
@@ -59,16 +89,36 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, tzinfo
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from gate.core.checks.base import CheckOptions, Result
-from gate.core.flags import FlagFile, FlagFileError, is_flag_file, read_flag_file
+from gate.core.flags import Baseline, FlagFile, FlagFileError, is_flag_file, read_flag_file
 from gate.core.flags.diff import FlagChange, activations
+from gate.core.flags.model import BASELINE_NAMES
+from gate.core.freezes import (
+    HolidayFreezes,
+    RecurringFreeze,
+    check_country,
+    check_language,
+    check_subdivision,
+    parse_duration,
+    parse_recurrence,
+)
 from gate.core.manifests import YAML_SUFFIXES
 from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
 from gate.core.times import utc_iso
-from gate.core.window import Freeze, Window, load_zone, make_window, parse_hhmm, parse_weekday
+from gate.core.window import (
+    LOOKAHEAD_TEXT,
+    Freeze,
+    FreezeSource,
+    Window,
+    load_zone,
+    make_window,
+    parse_hhmm,
+    parse_weekday,
+)
 
 ID = "golden-window"
 ORDER = 30
@@ -76,7 +126,7 @@ ORDER = 30
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-class FreezeOption(BaseModel):
+class PeriodFreezeOption(BaseModel):
     """A period when no flag may activate, whatever the clock says."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -86,15 +136,110 @@ class FreezeOption(BaseModel):
     reason: str = Field(min_length=1, description="Why; shown in the finding.")
 
 
+class HolidayFreezeOption(BaseModel):
+    """Every public holiday of a country (or one of its regions), each a whole day on the window's clock."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    holidays: str = Field(description="The country, as an ISO 3166-1 alpha-2 code (e.g. ES, US, DE).")
+    subdivision: str | None = Field(None, description="A region of the country, as the holidays package names it "
+                                    "(e.g. MD for Madrid, CA for California).")
+    language: str | None = Field(None, description="The language of the holidays' names (default: the country's "
+                                 "own, e.g. es for ES).")
+    reason: str | None = Field(None, min_length=1, description="Why; shown before the holiday's name.")
+
+    @field_validator("holidays")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return check_country(value)
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("holidays")
+        if value is None or country is None:
+            return value  # no region, or the country itself is invalid and reported
+        return check_subdivision(country, value)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("holidays")
+        if value is None or country is None:
+            return value
+        return check_language(country, value)
+
+
+class RuleFreezeOption(BaseModel):
+    """A freeze that recurs by an RFC 5545 rule on the window's wall clock, each time for a duration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rrule: str = Field(description="An RFC 5545 recurrence rule, e.g. FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20; it "
+                       "starts at local midnight unless it sets BYHOUR/BYMINUTE or has a DTSTART line.")
+    duration: str = Field(description="How long each occurrence lasts, ISO 8601 (e.g. P15D, PT9H).")
+    reason: str = Field(min_length=1, description="Why; shown in the finding.")
+
+    @field_validator("rrule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        parse_recurrence(value)
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
+FREEZE_SHAPES = "{start, end, reason}, {holidays, subdivision, reason} or {rrule, duration, reason}"
+# Each kind's tag, as pydantic puts it in error locations; the policy's messages leave tags out.
+FREEZE_KINDS: dict[str, type[BaseModel]] = {
+    "<period>": PeriodFreezeOption, "<holidays>": HolidayFreezeOption, "<rrule>": RuleFreezeOption,
+}
+
+
+def _freeze_kind(value: object) -> str | None:
+    if isinstance(value, BaseModel):
+        return next((tag for tag, model in FREEZE_KINDS.items() if isinstance(value, model)), None)
+    if not isinstance(value, dict):
+        return None
+    kinds = [tag for tag, key in (("<holidays>", "holidays"), ("<rrule>", "rrule")) if key in value]
+    if len(kinds) > 1 or (kinds and {"start", "end"} & value.keys()):
+        return None  # a mix of kinds: the error says what a freeze is
+    return kinds[0] if kinds else "<period>"
+
+
+FreezeOption = Annotated[
+    Annotated[PeriodFreezeOption, Tag("<period>")]
+    | Annotated[HolidayFreezeOption, Tag("<holidays>")]
+    | Annotated[RuleFreezeOption, Tag("<rrule>")],
+    Discriminator(
+        _freeze_kind,
+        custom_error_type="freeze_shape",
+        custom_error_message=f"a freeze is one of {FREEZE_SHAPES}",
+    ),
+]
+
+
 class Options(CheckOptions):
     start: str = Field("10:00", description="When the window opens each day, HH:MM on the timezone's clock.")
     end: str = Field("13:00", description="When the window closes (exclusive), HH:MM.")
     timezone: str = Field("UTC", description="IANA timezone of start and end, e.g. UTC or Europe/Madrid.")
     days: tuple[str, ...] = Field(WEEKDAYS, description="Weekdays the window opens, e.g. [monday, friday].")
-    freezes: tuple[FreezeOption, ...] = Field((), description="Periods when nothing activates.")
+    freezes: tuple[FreezeOption, ...] = Field(
+        (),
+        description="When nothing activates: periods {start, end, reason}, public holidays {holidays: ES, "
+        "subdivision: MD} or recurring rules {rrule, duration, reason}.",
+    )
     flag_files: tuple[str, ...] = Field(
         ("**/flags/**", "**/features.yml", "**/features.yaml"),
         description="Globs of flag files (only .json, .yaml, .yml and .toml files are read).",
+    )
+    baseline_variants: tuple[str, ...] = Field(
+        BASELINE_NAMES,
+        description="Variant names (case-insensitive globs) that serve a non-boolean flag's baseline: nothing new.",
     )
 
     @field_validator("start", "end")
@@ -124,6 +269,8 @@ class Options(CheckOptions):
             return value  # the timezone itself is invalid, and reported
         zone = load_zone(timezone)
         for index, freeze in enumerate(value):
+            if not isinstance(freeze, PeriodFreezeOption):
+                continue
             # A start without an offset and an end with one (or the reverse) are compared on the
             # policy's clock, as the window reads them; compared raw they cannot be compared at all.
             try:
@@ -144,8 +291,17 @@ class Options(CheckOptions):
 
     def window(self) -> Window:
         zone = load_zone(self.timezone)
-        freezes = [Freeze(start=_aware(f.start, zone), end=_aware(f.end, zone), reason=f.reason) for f in self.freezes]
-        return make_window(self.start, self.end, self.timezone, self.days, freezes)
+        return make_window(self.start, self.end, self.timezone, self.days, [_source(f, zone) for f in self.freezes])
+
+
+def _source(freeze: PeriodFreezeOption | HolidayFreezeOption | RuleFreezeOption, zone: tzinfo) -> FreezeSource:
+    """The window's freeze source for one policy entry (holidays and rules are generated lazily)."""
+    if isinstance(freeze, HolidayFreezeOption):
+        return HolidayFreezes(freeze.holidays, freeze.subdivision, zone, freeze.reason, freeze.language)
+    if isinstance(freeze, RuleFreezeOption):
+        rule, duration = parse_recurrence(freeze.rrule, zone), parse_duration(freeze.duration)
+        return RecurringFreeze(rule, duration, zone, freeze.reason)
+    return Freeze(start=_aware(freeze.start, zone), end=_aware(freeze.end, zone), reason=freeze.reason)
 
 
 def _aware(moment: datetime, zone: tzinfo) -> datetime:
@@ -155,6 +311,7 @@ def _aware(moment: datetime, zone: tzinfo) -> datetime:
 
 def check(context: Context, options: Options) -> Iterator[Result]:
     window = options.window()
+    baseline = Baseline(names=options.baseline_variants)
     # The files the engine itself parses as YAML (and reports when it cannot); asked of the engine's
     # own filter, so that this check neither repeats nor misses what the engine says.
     engine_yaml = {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)}
@@ -164,7 +321,10 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         head = yield from _read_head(context, changed.path, changed.path in engine_yaml)
         if head is None:
             continue
-        for change in activations(_base(context, changed), head):
+        if not head.judged:
+            yield _manifest(changed.path)
+            continue
+        for change in activations(_base(context, changed), head, baseline):
             yield from _judge(change, changed.path, context.now, window)
 
 
@@ -240,8 +400,8 @@ def _judge(change: FlagChange, path: str, now: datetime, window: Window) -> Iter
 def _next(window: Window, opening: datetime | None) -> str:
     if opening is None:
         return (
-            "The window does not open again as far as gate looks (400 days past the last freeze, at most "
-            "3 years); check the policy's days and freezes."
+            f"The window does not open again as far as gate looks ({LOOKAHEAD_TEXT}); check the policy's days "
+            "and freezes."
         )
     text = f"The next window opens {utc_iso(opening)}"
     if not window.is_utc:
@@ -286,6 +446,19 @@ def _template(path: str, line: int | None) -> Finding:
         "and blocks",
         remedy="commit the flag file as the flag tool reads it (render it, e.g. with helm template, and "
         "commit the output), or narrow `checks.golden-window.flag_files` if this is not a flag file",
+    )
+
+
+def _manifest(path: str) -> Finding:
+    return Finding(
+        rule=ID,
+        severity=Severity.NOTICE,
+        path=path,
+        line=None,
+        message="an OpenFeature CLI flag manifest (flagType, defaultValue): the input of code generation, not a "
+        "configuration a flag provider reads at run time, so it turns nothing on and gate does not judge it",
+        remedy="nothing to do; gate judges the flag files your provider reads (flagd, Flipt, GO Feature Flag) "
+        "when they change",
     )
 
 

@@ -1,16 +1,28 @@
 """Feature-flag files: read flagd, Flipt and GO Feature Flag files into one model and diff them.
 
 `read_flag_file(path, raw)` detects the format by the file's shape (not its name) and returns a
-`FlagFile`, or raises `FlagFileError` saying what is wrong. `activations(base, head)` (in `diff`)
-yields what the change turns on. `is_flag_file(path, patterns)` says which paths are flag files.
+`FlagFile`, or raises `FlagFileError` saying what is wrong. An OpenFeature CLI manifest is
+recognised and returned without flags (`FlagFile.judged` is false): it configures nothing at run
+time. `activations(base, head)` (in `diff`) yields what the change turns on.
+`is_flag_file(path, patterns)` says which paths are flag files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gate.core.flags import flagd, flipt, goff
-from gate.core.flags.model import FLAGD, FLIPT, GO_FEATURE_FLAG, FlagFile, FlagFileError, FlagState, Rollout, Step
+from gate.core.flags import flagd, flipt, goff, openfeature
+from gate.core.flags.model import (
+    FLAGD,
+    FLIPT,
+    GO_FEATURE_FLAG,
+    Baseline,
+    FlagFile,
+    FlagFileError,
+    FlagState,
+    Rollout,
+    Step,
+)
 from gate.core.flags.shape import FLAG_SUFFIXES, decode
 from gate.core.globs import matches_any
 from gate.core.manifests import MAX_FILE_BYTES
@@ -20,6 +32,7 @@ __all__ = [
     "FLAGD",
     "FLIPT",
     "GO_FEATURE_FLAG",
+    "Baseline",
     "FlagFile",
     "FlagFileError",
     "FlagState",
@@ -63,6 +76,8 @@ def read_flag_file(path: str, raw: bytes) -> FlagFile:
     documents, lines = decode(path, raw)
     if not documents:
         return FlagFile(path=path, format=None)  # an empty file defines no flags
+    if len(documents) == 1 and openfeature.looks_like(documents[0]):
+        return openfeature.read(path)  # before flagd, whose shape it shares
     found = detect(documents)
     if found == FLAGD:
         return flagd.read(path, documents[0], lines)

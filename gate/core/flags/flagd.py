@@ -1,13 +1,15 @@
 """OpenFeature flagd flag files (JSON or YAML): `flags` as a map (or flagd's array form) of flags
 with `state`, `variants`, `defaultVariant` and JsonLogic `targeting`.
 
-Targeting is read for what it can serve: the variants its `if` branches return outright, and the
-shares of each `fractional` split (flagd's former name `fractionalEvaluation` too). Conditions
-and `$evaluators` only decide *who* matches, so they are not part of the state.
+Targeting is read for what it can serve: the variants each `if` branch returns outright, and the
+shares of each `fractional` split (flagd's former name `fractionalEvaluation` too), each with the
+conditions that lead to it (shared `$evaluators` spelled out) as the `who` of its rollout: editing a
+condition changes who is served, which the diff judges.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,12 +47,14 @@ def read(path: str, data: Mapping[str, Any], lines: LineFinder) -> FlagFile:
             if not isinstance(item, Mapping) or not isinstance(item.get("key"), str):
                 raise FlagFileError(f"flags[{index}] has no `key`", lines.of_item(raw, index))
             entries.append((item["key"], item, lines.of_item(raw, index, key=item["key"])))
+    evaluators = data.get("$evaluators")
+    shared = evaluators if isinstance(evaluators, Mapping) else {}
     for key, flag, line in entries:
-        flags[key] = _flag(key, flag, line)
+        flags[key] = _flag(key, flag, line, shared)
     return FlagFile(path=path, format=FLAGD, flags=flags)
 
 
-def _flag(key: str, flag: Any, line: int | None) -> FlagState:
+def _flag(key: str, flag: Any, line: int | None, evaluators: Mapping[str, Any]) -> FlagState:
     if not isinstance(flag, Mapping):
         raise FlagFileError(f"flag {key!r} is not a mapping", line)
     state = flag.get("state", "ENABLED")
@@ -60,7 +64,7 @@ def _flag(key: str, flag: Any, line: int | None) -> FlagState:
     if not isinstance(variants, Mapping) or not variants:
         raise FlagFileError(f"flag {key!r} has no variants", line)
     default = flag.get("defaultVariant")
-    rollouts = _targeting(flag.get("targeting"))
+    rollouts = _targeting(flag.get("targeting"), evaluators)
     return FlagState(
         key=key,
         format=FLAGD,
@@ -72,33 +76,54 @@ def _flag(key: str, flag: Any, line: int | None) -> FlagState:
     )
 
 
-def _targeting(targeting: Any) -> tuple[Rollout, ...]:
+def _targeting(targeting: Any, evaluators: Mapping[str, Any]) -> tuple[Rollout, ...]:
     if targeting is None or targeting == {}:
         return ()
-    served: dict[str, float] = {}
-    splits: list[Rollout] = []
-    _walk(targeting, "targeting", served, splits)
-    rollouts = list(splits)
-    if served:
-        rollouts.append(Rollout("targeting rules", served))
+    rollouts: list[Rollout] = []
+    _walk(targeting, "targeting", (), rollouts, evaluators)
     return tuple(rollouts)
 
 
-def _walk(node: Any, where: str, served: dict[str, float], splits: list[Rollout]) -> None:
-    """Collect what a targeting expression can evaluate to (results, not conditions)."""
+def _walk(
+    node: Any, where: str, conditions: tuple[str, ...], rollouts: list[Rollout], evaluators: Mapping[str, Any]
+) -> None:
+    """Collect what a targeting expression can evaluate to, and the conditions on the way there."""
     if isinstance(node, str):
-        served[node] = 100.0
+        rollouts.append(Rollout(where, {node: 100.0}, who=_who(conditions)))
         return
     if not isinstance(node, Mapping) or len(node) != 1:
         return  # a variable or computed value: it names no variant gate can see
     operator, args = next(iter(node.items()))
     if operator in _FRACTIONAL and isinstance(args, list):
-        splits.append(Rollout(f"{where}.{operator}", _fractional_shares(args)))
+        # The bucketing key only reshuffles who lands in which bucket: the shares stay what they are.
+        rollouts.append(Rollout(f"{where}.{operator}", _fractional_shares(args), who=_who(conditions)))
     elif operator == "if" and isinstance(args, list):
+        seen = list(conditions)
         for index, arg in enumerate(args):
-            is_result = index % 2 == 1 or index == len(args) - 1
-            if is_result:
-                _walk(arg, f"{where}.if[{index}]", served, splits)
+            if index % 2 == 1 or index == len(args) - 1:
+                _walk(arg, f"{where}.if[{index}]", tuple(seen), rollouts, evaluators)
+            else:
+                seen.append(_text(arg, evaluators))
+
+
+def _text(condition: Any, evaluators: Mapping[str, Any]) -> str:
+    """A condition as stable text, with `{"$ref": name}` replaced by the shared evaluator."""
+    return json.dumps(_resolve(condition, evaluators, ()), sort_keys=True, default=str)
+
+
+def _resolve(node: Any, evaluators: Mapping[str, Any], expanding: tuple[str, ...]) -> Any:
+    if isinstance(node, Mapping):
+        name = node.get("$ref") if len(node) == 1 else None
+        if isinstance(name, str) and name in evaluators and name not in expanding:
+            return _resolve(evaluators[name], evaluators, (*expanding, name))
+        return {str(k): _resolve(v, evaluators, expanding) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, evaluators, expanding) for v in node]
+    return node
+
+
+def _who(conditions: tuple[str, ...]) -> str:
+    return " then ".join(conditions)
 
 
 def _fractional_shares(args: list[Any]) -> dict[str, float]:

@@ -85,6 +85,7 @@ def _flag(name: str, flag: Mapping[str, Any], line: int | None) -> FlagState:
         variants=dict.fromkeys(keys),
         default=defaults[0] if defaults else None,
         rollouts=_rules(name, flag.get("rules") or [], line),
+        valued=False,  # Flipt serves variant keys; an attachment is data, not the variant's value
     )
 
 

@@ -1,7 +1,10 @@
 """The notice put into one SNS message, trimmed to fit SNS's size limit (pure).
 
-Fitting the limit means trimming the notice's free text (the commit message, then its subject),
-never a command or the facts around it.
+Fitting the limit means trimming the notice's free text first (the commit message, then its
+subject). When a change touches so many objects that even that is not enough, alternative B keeps
+as many of its steps as fit, in order, and one step says how many were left out and how to print
+them all; the revert (A), and the steps that pause and resume a GitOps controller, are never left
+out. A notice that goes out condensed beats one that does not go out.
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from gate.core.notice import shell
 from gate.core.notice.ids import event_id, group_id
 from gate.core.notice.message import MAX_MESSAGE_BYTES, NoticeError, SnsMessage, cut, is_fifo, validate
 from gate.core.notice.model import Notice, build_notice
 from gate.core.notice.render import render_chatbot, render_json, render_text, subject_line
+from gate.core.notice.shell import Command, Refused, command
+
+_CONDENSED_FREE_TEXT = 500  # characters of commit message a condensed notice still shows
 
 if TYPE_CHECKING:
     from gate.core.judge import Judgement
@@ -22,7 +29,9 @@ if TYPE_CHECKING:
 
 def deployment_notice(judgement: Judgement, *, event: str = "push", repository: str | None = None) -> Notice:
     """The notice for a judged change; `repository` names it when the judgement knows no GitHub one."""
-    return build_notice(judgement.verdict, judgement.context, repository=repository, event=event)
+    return build_notice(
+        judgement.verdict, judgement.context, repository=repository, event=event, policy=judgement.policy.notice
+    )
 
 
 def deployment_message(
@@ -58,12 +67,40 @@ def compose(
         else:
             high = cap - 1
     if best is None:
-        raise NoticeError(
-            f"the notice does not fit SNS's {limit // 1024} KiB limit even with the commit message trimmed "
-            f"({full.size} bytes)"
-        )
+        best = _condensed(_capped(notice, _CONDENSED_FREE_TEXT), report, topic_arn, limit, full)
     validate(best, topic_arn=topic_arn, limit=limit)
     return best
+
+
+def _condensed(
+    notice: Notice, report: Mapping[str, Any], topic_arn: str | None, limit: int, full: SnsMessage
+) -> SnsMessage:
+    """The largest prefix of B's steps that fits, with the rest counted and a way to list them."""
+    listing = _listing(notice)
+    low, high = 0, notice.rollback.droppable() - 1
+    best: SnsMessage | None = None
+    while low <= high:
+        keep = (low + high) // 2
+        candidate = _assemble(replace(notice, rollback=notice.rollback.condensed(keep, listing)), report, topic_arn)
+        if candidate.size <= limit:
+            best, low = candidate, keep + 1
+        else:
+            high = keep - 1
+    if best is None:
+        raise NoticeError(
+            f"the notice does not fit SNS's {limit // 1024} KiB limit even with the commit message trimmed and "
+            f"the per-resource steps left out ({full.size} bytes)"
+        )
+    return replace(best, full_text=full.text)
+
+
+def _listing(notice: Notice) -> Command | None:
+    """`gate notify --dry-run` for this very change: it prints every step."""
+    try:
+        return command("gate", "notify", "--dry-run", "--base", shell.sha(notice.base), "--head",
+                       shell.sha(notice.commit.sha))
+    except Refused:
+        return None
 
 
 def _capped(notice: Notice, cap: int) -> Notice:

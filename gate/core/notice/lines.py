@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gate.core.models import Activation, Finding, Outcome
 from gate.core.notice.canary import CanaryChange
 from gate.core.notice.model import Notice
 
 
-def title(notice: Notice) -> str:
+def title(notice: Notice, subject: Callable[[str], str] = str) -> str:
+    """`Deployed owner/name@sha [FAIL]: subject`; `subject` renders the commit's own text (for chat)."""
     tag = "" if notice.outcome is Outcome.PASS else f" [{notice.outcome.value.upper()}]"
-    return f"Deployed {notice.repository}@{notice.commit.short}{tag}: {notice.commit.subject}"
+    return f"Deployed {notice.repository}@{notice.commit.short}{tag}: {subject(notice.commit.subject)}"
 
 
 def services_line(notice: Notice) -> str:

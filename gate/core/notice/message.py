@@ -33,6 +33,7 @@ class SnsMessage:
     text: str = ""
     chatbot: Mapping[str, Any] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
+    full_text: str = ""  # the whole notice as text, when the message had to leave steps out
 
     @property
     def size(self) -> int:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from gate.core.models import Activation, Commit, Context, Finding, Outcome, Override, Service, Verdict
 from gate.core.notice.canary import CanaryChange, canary_changes
-from gate.core.notice.rollback import RollbackStep, rollback_steps
+from gate.core.notice.gitops import DEFAULT_NAMESPACE, POLICY, GitOps, Reconciler, find_gitops
+from gate.core.notice.rollback import Rollback, build_rollback
+
+if TYPE_CHECKING:
+    from gate.core.policy import NoticePolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +25,7 @@ class Notice:
     event: str
     commit: Commit
     base: str
-    now: datetime
+    now: datetime  # when gate judged the change (the golden window is judged at this time)
     outcome: Outcome
     pull_request: str | None
     services: tuple[Service, ...]
@@ -29,7 +34,7 @@ class Notice:
     override: Override | None
     waived: tuple[Finding, ...]
     blocking: tuple[Finding, ...]
-    rollback: tuple[RollbackStep, ...]
+    rollback: Rollback
     trimmed: int = 0  # characters of free text removed to fit SNS's limit
 
     @property
@@ -39,9 +44,15 @@ class Notice:
 
 
 def build_notice(
-    verdict: Verdict, context: Context, *, repository: str | None = None, event: str | None = None
+    verdict: Verdict,
+    context: Context,
+    *,
+    repository: str | None = None,
+    event: str | None = None,
+    policy: NoticePolicy | None = None,
 ) -> Notice:
-    """The notice for the change `context` judged as `verdict`; the event defaults to the context's, else push."""
+    """The notice for the change `context` judged as `verdict` at `context.now`; the event defaults to
+    the context's, else push. `policy`: the policy's `notice` block (GitOps controllers)."""
     commit = context.commit or Commit(
         sha=context.head, subject="", body="", author_name="unknown", author_email="", parents=()
     )
@@ -59,8 +70,24 @@ def build_notice(
         override=verdict.override,
         waived=verdict.waived,
         blocking=verdict.blocking,
-        rollback=tuple(rollback_steps(verdict, context, commit)),
+        rollback=build_rollback(verdict, context, commit, gitops_of(context, policy)),
     )
+
+
+def gitops_of(context: Context, policy: NoticePolicy | None) -> GitOps:
+    """The controllers the policy declares, and those gate finds in the repository unless told not to."""
+    declared = tuple(
+        Reconciler(
+            controller=item.controller,
+            name=item.name,
+            namespace=item.namespace or DEFAULT_NAMESPACE[item.controller],
+            paths=item.paths,
+            found_in=POLICY,
+            globs=True,
+        )
+        for item in (policy.gitops.reconcilers if policy is not None else ())
+    )
+    return find_gitops(context, declared, detect=policy.gitops.detect if policy is not None else True)
 
 
 def _pull_request_link(context: Context) -> str | None:

@@ -73,7 +73,7 @@ def annotation(finding: Finding, context: Context | None = None) -> str:
         message = f"waived by an accepted override: {message}"
     if finding.remedy:
         message += f"\n\nFix: {finding.remedy}"
-    title = f"{finding.rule} (waived)" if finding.waived else finding.rule
+    title = finding.rule + (" (waived)" if finding.waived else "") + (" (pre-existing)" if finding.pre_existing else "")
     path, line = annotated_location(finding, context)
     properties: dict[str, str | int | None] = {
         "file": path or None,

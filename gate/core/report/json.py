@@ -62,6 +62,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "remedy": finding.remedy,
         "waived": finding.waived,
+        # Optional (DESIGN §3): present only on findings about objects the change left as they were.
+        **({"pre_existing": True} if finding.pre_existing else {}),
     }
 
 

@@ -240,11 +240,9 @@ def gantt(activations: Sequence[Activation], chart: Chart) -> list[str]:
     """
     shown = list(activations)[:MAX_CHART_ACTIVATIONS]
     openings = window_openings(chart.window, shown)
-    freezes = [
-        Span(f.start, f.end, f"freeze {f.reason}")
-        for f in chart.window.freezes
-        if openings and f.start < openings[-1].end and f.end > openings[0].start
-    ]
+    # Holidays and recurring freezes are generated for the span drawn, and as few bars as windows.
+    drawn = chart.window.freezes_between(openings[0].start, openings[-1].end) if openings else []
+    freezes = [Span(f.start, f.end, f"freeze {f.reason}") for f in drawn[:MAX_CHART_WINDOWS]]
     hours = f"{chart.window.start:%H.%M}-{chart.window.end:%H.%M} {chart.window.zone_name}"
     title = f"Golden window {hours}" + (" (default policy)" if chart.is_default else "")
     lines = [
@@ -307,7 +305,9 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     return safe or "_"
 
 
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/()+=-]")
+# Letters of any script pass (holidays have local names: "Inmaculada Concepción"); punctuation
+# beyond a few harmless marks does not.
+_MERMAID_UNSAFE = re.compile(r"[^\w ./()+=-]")
 
 
 def _chart_time(moment: datetime) -> str:

@@ -122,6 +122,9 @@ def _result(finding: Finding, index: dict[str, int], override: Override | None, 
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
+    if finding.pre_existing:
+        # SARIF's own word for a problem that was there before this change.
+        result["baselineState"] = "unchanged"
     if finding.waived:
         result["suppressions"] = [{"kind": "external", "justification": _justification(override)}]
     return result

@@ -86,7 +86,7 @@ def _finding(finding: Finding, paint: object) -> list[str]:
     where = finding.path or "(change)"
     if finding.line:
         where += f":{finding.line}"
-    waived = " [waived]" if finding.waived else ""
+    waived = (" [waived]" if finding.waived else "") + (" [pre-existing]" if finding.pre_existing else "")
     out = [f"  {mark}{waived} {finding.rule}  {where}", _indent(finding.message)]
     if finding.remedy:
         out.append(_indent(f"fix: {finding.remedy}"))
