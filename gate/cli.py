@@ -92,15 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     hook.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
     hook.add_argument("--now", metavar="TIME", help=argparse.SUPPRESS)
 
-    window = commands.add_parser("window", help="list the coming golden windows and freezes (text, JSON, iCalendar)")
+    window = commands.add_parser(
+        "window", help="list the coming golden windows and freezes (text, JSON, iCalendar, or cron lines to sweep)"
+    )
     window.add_argument("--repo", metavar="DIR", type=Path, default=Path(), help="the repository (default: .)")
     window.add_argument(
         "--policy", metavar="FILE", type=Path,
         help="policy file (default: .github/gate.yaml at the merge-base with the default branch, else the default)",
     )
     window.add_argument("--now", metavar="TIME", help="start at TIME instead of the clock (ISO 8601)")
-    window.add_argument("--days", metavar="N", type=int, default=14, help="how many days to list (default: 14)")
-    window.add_argument("--format", choices=["text", "json", "ics"], default="text", help="output format")
+    window.add_argument(
+        "--days", metavar="N", type=int, help="how many days to list (default: 14; with --format cron, 366)"
+    )
+    window.add_argument("--format", choices=["text", "json", "ics", "cron"], default="text", help="output format")
 
     policy = commands.add_parser("policy", help="validate policy files or print the policy JSON Schema")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", parser_class=_Parser)

@@ -4,25 +4,38 @@ It answers the endpoints gate calls with the shapes GitHub documents (the pull r
 GitHub's own example payload from the corpus, adapted), paginates with `link` headers, and records
 every request so tests can assert what was sent (PATCH or POST, which token). Failures are
 scripted: `fail(...)` queues answers served before the normal ones, e.g. a 502 then success.
+
+With `git_dir` set to a real repository (the "remote"), it also answers what GitHub reads from
+git: `compare/{base}...{head}` (the merge-base and the changed files, at most 300 as GitHub lists
+them), `contents/{path}?ref=` and `git/blobs/{sha}`. Every answer carries GitHub's primary rate-limit
+headers, counting down from `rate_limit`.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import json
 import re
+import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from helpers import FIXTURES
 
 REPOSITORY = "octo-org/octo-repo"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+# Keys of a full pull request that the list of pull requests ("pull-request-simple") leaves out.
+FULL_PULL_ONLY = ("merged", "mergeable", "rebaseable", "mergeable_state", "merged_by", "comments",
+                  "review_comments", "maintainer_can_modify", "commits", "additions", "deletions", "changed_files")
+COMPARE_FILE_LIMIT = 300
 # role_name -> the legacy `permission` GitHub reports with it
 _PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}
 
@@ -75,6 +88,8 @@ class FakeGitHub:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    git_dir: Path | None = None  # a repository to answer compare, contents and blobs from
+    rate_limit: int = 5000  # the primary rate limit's requests per hour, counted down per request
     requests: list[Recorded] = field(default_factory=list)
     scripted: list[Scripted] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -100,13 +115,26 @@ class FakeGitHub:
         return f"http://{host!s}:{port}"
 
     # -- arranging the state ------------------------------------------------------------------
-    def add_pull(self, number: int, *, author: str, head_sha: str, base_sha: str, base_ref: str = "main") -> None:
-        """GitHub's example pull request, renumbered and pointed at the test repository's commits."""
-        example = json.loads((FIXTURES / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
-        pull = copy.deepcopy(example)
-        pull.update(number=number, html_url=f"https://github.com/{self.repository}/pull/{number}", user=user(author))
+    def add_pull(self, number: int, *, author: str, head_sha: str, base_sha: str, base_ref: str = "main",
+                 title: str | None = None, fork: bool = False) -> None:
+        """GitHub's example pull request, renumbered and pointed at the test repository's commits.
+
+        `fork`: its head is in the author's fork, as the head repository says."""
+        pull = copy.deepcopy(_example_pull())
+        pull.update(number=number, html_url=f"https://github.com/{self.repository}/pull/{number}", user=user(author),
+                    created_at=f"2026-11-{1 + number // 1000 % 28:02d}T{number // 60 % 24:02d}:{number % 60:02d}:00Z")
+        if title is not None:
+            pull["title"] = title
         pull["head"].update(sha=head_sha)
         pull["base"].update(sha=base_sha, ref=base_ref)
+        owner, name = self.repository.split("/")
+        for side in ("head", "base"):
+            pull[side]["repo"].update(full_name=self.repository, name=name)
+            pull[side]["repo"]["owner"]["login"] = owner
+        if fork:
+            pull["head"]["repo"].update(full_name=f"{author}/{name}", fork=True)
+            pull["head"]["repo"]["owner"] = user(author)
+            pull["head"]["label"] = f"{author}:{pull['head']['ref']}"
         self.pulls[number] = pull
         self.labels.setdefault(number, [])
         self.events.setdefault(number, [])
@@ -173,6 +201,10 @@ class FakeGitHub:
     def calls(self, method: str, pattern: str = "") -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
 
+    def status_of(self, sha: str, context: str) -> dict[str, Any] | None:
+        """The newest status of `context` on the commit, as GitHub's combined status shows it."""
+        return next((s for s in self.statuses.get(sha, []) if s["context"] == context), None)
+
     # -- serving ------------------------------------------------------------------------------
     def handle(self, method: str, raw_path: str, body: Any, authorization: str | None
                ) -> tuple[int, dict[str, str], Any]:
@@ -180,16 +212,31 @@ class FakeGitHub:
         query = parse_qs(parts.query)
         with self._lock:
             self.requests.append(Recorded(method, parts.path, query, body, authorization))
-            for scripted in self.scripted:
-                if scripted.method == method and scripted.pattern.search(parts.path):
-                    self.scripted.remove(scripted)
-                    return scripted.status, scripted.headers, scripted.body
-            if self.token is not None and authorization != f"Bearer {self.token}":
-                return 401, {}, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
-            if self.read_only and method in ("POST", "PATCH"):
-                return 403, {}, {"message": "Resource not accessible by integration",
-                                 "documentation_url": "https://docs.github.com/rest"}
-            return self._route(method, parts.path, query, body)
+            status, headers, payload = self._answer(method, parts.path, query, body, authorization)
+            return status, {**self._rate_headers(), **headers}, payload
+
+    def _answer(self, method: str, path: str, query: dict[str, list[str]], body: Any, authorization: str | None
+                ) -> tuple[int, dict[str, str], Any]:
+        for scripted in self.scripted:
+            if scripted.method == method and scripted.pattern.search(path):
+                self.scripted.remove(scripted)
+                return scripted.status, scripted.headers, scripted.body
+        if self.token is not None and authorization != f"Bearer {self.token}":
+            return 401, {}, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
+        if self.read_only and method in ("POST", "PATCH"):
+            return 403, {}, {"message": "Resource not accessible by integration",
+                             "documentation_url": "https://docs.github.com/rest"}
+        return self._route(method, path, query, body)
+
+    def _rate_headers(self) -> dict[str, str]:
+        used = len(self.requests)
+        return {
+            "x-ratelimit-limit": str(self.rate_limit),
+            "x-ratelimit-remaining": str(max(0, self.rate_limit - used)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-ratelimit-resource": "core",
+        }
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any
                ) -> tuple[int, dict[str, str], Any]:
@@ -198,8 +245,9 @@ class FakeGitHub:
             return _not_found()
         rest = path[len(prefix):]
         routes: list[tuple[str, str, Callable[..., tuple[int, dict[str, str], Any]]]] = [
+            ("GET", r"/pulls", lambda: self._page(path, query, self._open_pulls(query))),
             ("GET", r"/pulls/(\d+)", lambda n: self._get(self.pulls, int(n))),
-            ("GET", r"/pulls/(\d+)/files", lambda n: self._page(path, query, self.files.get(int(n), []))),
+            ("GET", r"/pulls/(\d+)/files", lambda n: self._page(path, query, self._pull_files(int(n)))),
             ("GET", r"/issues/(\d+)/labels", lambda n: self._page(path, query, self._labels(int(n)))),
             ("GET", r"/issues/(\d+)/events", lambda n: self._page(path, query, self.events.get(int(n), []))),
             ("GET", r"/issues/(\d+)/comments", lambda n: self._page(path, query, self.comments.get(int(n), []))),
@@ -208,7 +256,11 @@ class FakeGitHub:
             ("GET", r"/collaborators/([^/]+)/permission", self._permission),
             ("GET", r"/commits/([^/]+)/check-suites", lambda sha: self._suites(path, query, sha)),
             ("GET", r"/commits/([^/]+)/statuses", lambda sha: self._page(path, query, self.statuses.get(sha, []))),
+            ("GET", r"/commits/([^/]+)/status", self._combined_status),
             ("POST", r"/statuses/([^/]+)", lambda sha: self._create_status(sha, body)),
+            ("GET", r"/compare/([^/]+?)\.\.\.([^/]+)", lambda base, head: self._compare(base, head, query)),
+            ("GET", r"/contents/(.+)", lambda where: self._contents(unquote(where), query)),
+            ("GET", r"/git/blobs/([0-9a-f]+)", self._blob),
         ]
         for verb, pattern, answer in routes:
             match = re.fullmatch(pattern, rest)
@@ -234,7 +286,10 @@ class FakeGitHub:
         headers = {}
         last = max(1, -(-len(items) // per_page))
         if page < last:
-            base = f"{self.url}{path}?per_page={per_page}"
+            # GitHub's links keep the request's own parameters (state, sort, direction...).
+            kept = "".join(f"&{name}={quote(values[0])}" for name, values in sorted(query.items())
+                           if name not in ("per_page", "page"))
+            base = f"{self.url}{path}?per_page={per_page}{kept}"
             headers["Link"] = f'<{base}&page={page + 1}>; rel="next", <{base}&page={last}>; rel="last"'
         payload: Any = {"total_count": len(items), key: chunk} if key else chunk
         return 200, headers, payload
@@ -274,11 +329,182 @@ class FakeGitHub:
         return _not_found()
 
     def _create_status(self, sha: str, body: Any) -> tuple[int, dict[str, str], Any]:
-        status = {"id": next(self._ids), "state": body["state"], "context": body["context"],
-                  "description": body.get("description"), "target_url": None,
+        problems = []
+        if body.get("state") not in ("error", "failure", "pending", "success"):
+            problems.append({"resource": "Status", "code": "custom", "field": "state",
+                             "message": "state is not included in the list"})
+        if len(body.get("description") or "") > 140:
+            problems.append({"resource": "Status", "code": "custom", "field": "description",
+                             "message": "description is too long (maximum is 140 characters)"})
+        if problems:
+            return 422, {}, {"message": "Validation Failed", "errors": problems,
+                             "documentation_url": "https://docs.github.com/rest/commits/statuses#create-a-commit-status"}
+        status_id = next(self._ids)
+        status = {"url": f"https://api.github.com/repos/{self.repository}/statuses/{sha}", "avatar_url": None,
+                  "id": status_id, "node_id": f"SC_{status_id}", "state": body["state"],
+                  "context": body.get("context") or "default", "description": body.get("description"),
+                  "target_url": body.get("target_url"),
                   "created_at": "2026-11-30T11:00:00Z", "updated_at": "2026-11-30T11:00:00Z", "creator": BOT}
         self.statuses.setdefault(sha, []).insert(0, status)  # newest first, as GitHub lists them
         return 201, {}, status
+
+    def _combined_status(self, ref: str) -> tuple[int, dict[str, str], Any]:
+        latest: dict[str, dict[str, Any]] = {}
+        for status in self.statuses.get(ref, []):
+            latest.setdefault(status["context"], {k: v for k, v in status.items() if k != "creator"})
+        states = {s["state"] for s in latest.values()}
+        state = ("failure" if states & {"error", "failure"} else "pending" if "pending" in states or not states
+                 else "success")
+        return 200, {}, {"state": state, "statuses": list(latest.values()), "sha": ref,
+                         "total_count": len(latest), "commit_url": f"https://api.github.com/repos/{self.repository}"
+                         f"/commits/{ref}", "url": f"https://api.github.com/repos/{self.repository}/commits/{ref}/status",
+                         "repository": {"full_name": self.repository}}
+
+    def _pull_files(self, number: int) -> list[dict[str, Any]]:
+        """The files as set by the test, else (with `git_dir`) the pull request's diff, up to 3000."""
+        if number in self.files or self.git_dir is None or number not in self.pulls:
+            return self.files.get(number, [])
+        pull = self.pulls[number]
+        _, _, answer = self._compare(pull["base"]["sha"], pull["head"]["sha"], {}, limit=3000)
+        return list(answer["files"]) if isinstance(answer, dict) else []
+
+    def _open_pulls(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+        state = query.get("state", ["open"])[0]
+        chosen = [p for p in self.pulls.values() if state == "all" or p["state"] == state]
+        chosen.sort(key=lambda p: (p["created_at"], p["number"]), reverse=query.get("direction", ["desc"])[0] != "asc")
+        listed = []
+        for pull in chosen:
+            item = {k: v for k, v in pull.items() if k not in FULL_PULL_ONLY}
+            item["labels"] = self._labels(pull["number"])
+            listed.append(item)
+        return listed
+
+    # -- what GitHub reads from git -----------------------------------------------------------
+    def _git(self, *args: str) -> bytes | None:
+        assert self.git_dir is not None, "give the fake a git_dir to serve compare, contents and blobs"
+        result = subprocess.run(["git", *args], cwd=self.git_dir, capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+
+    def _commit(self, sha: str) -> dict[str, Any]:
+        api = f"https://api.github.com/repos/{self.repository}"
+        return {"sha": sha, "node_id": f"C_{sha[:12]}", "url": f"{api}/commits/{sha}",
+                "html_url": f"https://github.com/{self.repository}/commit/{sha}",
+                "commit": {"message": "", "tree": {"sha": "", "url": ""}, "url": f"{api}/git/commits/{sha}"},
+                "parents": []}
+
+    def _compare(self, base: str, head: str, query: dict[str, list[str]], limit: int = COMPARE_FILE_LIMIT
+                 ) -> tuple[int, dict[str, str], Any]:
+        shas = self._git("rev-parse", f"{base}^{{commit}}", f"{head}^{{commit}}")
+        if shas is None:
+            return _not_found()
+        base_sha, head_sha = shas.decode().split()
+        merge_base = (self._git("merge-base", base_sha, head_sha) or b"").decode().strip()
+        if not merge_base:
+            return 404, {}, {"message": "No common ancestor between base and head.",
+                             "documentation_url": "https://docs.github.com/rest/commits/commits#compare-two-commits"}
+        raw = self._git("diff-tree", "-r", "-z", "-M", "--raw", "--no-commit-id", merge_base, head_sha) or b""
+        files = _raw_files(raw.decode("utf-8", "surrogateescape"), self.repository, head_sha)
+        sides = (self._git("rev-list", "--left-right", "--topo-order", f"{base_sha}...{head_sha}") or b"").decode()
+        behind = sum(1 for line in sides.split() if line.startswith("<"))
+        commits = [line[1:] for line in reversed(sides.split()) if line.startswith(">")]
+        ahead = len(commits)
+        per_page = int(query.get("per_page", ["250"])[0])
+        api = f"https://api.github.com/repos/{self.repository}"
+        status = "identical" if not ahead and not behind else "ahead" if not behind else "behind" if not ahead else (
+            "diverged")
+        return 200, {}, {
+            "url": f"{api}/compare/{base}...{head}",
+            "html_url": f"https://github.com/{self.repository}/compare/{base}...{head}",
+            "permalink_url": f"https://github.com/{self.repository}/compare/{base_sha[:7]}...{head_sha[:7]}",
+            "diff_url": f"https://github.com/{self.repository}/compare/{base}...{head}.diff",
+            "patch_url": f"https://github.com/{self.repository}/compare/{base}...{head}.patch",
+            "base_commit": self._commit(base_sha),
+            "merge_base_commit": self._commit(merge_base),
+            "status": status, "ahead_by": ahead, "behind_by": behind, "total_commits": ahead,
+            "commits": [self._commit(sha) for sha in commits[:per_page]],
+            "files": files[:limit],
+        }
+
+    def _contents(self, where: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], Any]:
+        ref = query.get("ref", ["HEAD"])[0]
+        listing = self._git("ls-tree", "-z", ref, "--", where)
+        if not listing:
+            return 404, {}, {"message": "Not Found",
+                             "documentation_url": "https://docs.github.com/rest/repos/contents#get-repository-content",
+                             "status": "404"}
+        mode, kind, sha = listing.decode("utf-8", "surrogateescape").split("\t", 1)[0].split()
+        if kind == "tree":
+            entries = []
+            for line in (self._git("ls-tree", "-z", f"{ref}:{where}") or b"").decode().split("\0"):
+                if line:
+                    meta, name = line.split("\t", 1)
+                    entry_mode, entry_kind, entry_sha = meta.split()
+                    entries.append(self._entry(f"{where}/{name}", entry_sha, entry_mode, entry_kind, ref, size=0))
+            return 200, {}, entries
+        content = self._git("cat-file", "blob", sha) or b""
+        entry = self._entry(where, sha, mode, kind, ref, size=len(content))
+        if entry["type"] == "symlink":
+            entry["target"] = content.decode("utf-8", "surrogateescape")
+            return 200, {}, entry
+        encoded = base64.b64encode(content).decode()
+        # GitHub wraps the base64 at 60 characters, and leaves files over 1 MB to the blobs API.
+        if len(content) > 1024 * 1024:
+            entry.update(content="", encoding="none")
+        else:
+            entry.update(content="\n".join(encoded[i:i + 60] for i in range(0, len(encoded), 60)) + "\n",
+                         encoding="base64")
+        return 200, {}, entry
+
+    def _entry(self, where: str, sha: str, mode: str, kind: str, ref: str, size: int) -> dict[str, Any]:
+        api, web = f"https://api.github.com/repos/{self.repository}", f"https://github.com/{self.repository}"
+        kind_name = {"tree": "dir", "commit": "submodule"}.get(kind, "symlink" if mode == "120000" else "file")
+        return {"type": kind_name, "size": size, "name": where.rsplit("/", 1)[-1], "path": where, "sha": sha,
+                "url": f"{api}/contents/{where}?ref={ref}", "git_url": f"{api}/git/blobs/{sha}",
+                "html_url": f"{web}/blob/{ref}/{where}", "download_url": f"https://raw.githubusercontent.com/"
+                f"{self.repository}/{ref}/{where}",
+                "_links": {"self": f"{api}/contents/{where}?ref={ref}", "git": f"{api}/git/blobs/{sha}",
+                           "html": f"{web}/blob/{ref}/{where}"}}
+
+    def _blob(self, sha: str) -> tuple[int, dict[str, str], Any]:
+        content = self._git("cat-file", "blob", sha)
+        if content is None:
+            return _not_found()
+        return 200, {}, {"sha": sha, "node_id": f"B_{sha[:12]}", "size": len(content),
+                         "url": f"https://api.github.com/repos/{self.repository}/git/blobs/{sha}",
+                         "content": base64.b64encode(content).decode(), "encoding": "base64"}
+
+
+def _example_pull() -> dict[str, Any]:
+    return json.loads((FIXTURES / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
+
+
+_STATUS_NAMES = {"A": "added", "D": "removed", "M": "modified", "T": "changed", "R": "renamed", "C": "copied"}
+
+
+def _raw_files(raw: str, repository: str, head: str) -> list[dict[str, Any]]:
+    """`git diff-tree -z --raw` output as the compare endpoint's `files`."""
+    fields = raw.split("\0")
+    files: list[dict[str, Any]] = []
+    index = 0
+    while index < len(fields) - 1:
+        meta = fields[index].lstrip(":").split()
+        letter = meta[4][0]
+        if letter in "RC":
+            old, new = fields[index + 1], fields[index + 2]
+            index += 3
+        else:
+            old = new = fields[index + 1]
+            index += 2
+        blob = meta[3] if letter != "D" else "0" * 40
+        entry = {"sha": blob, "filename": new, "status": _STATUS_NAMES.get(letter, "modified"),
+                 "additions": 0, "deletions": 0, "changes": 0,
+                 "blob_url": f"https://github.com/{repository}/blob/{head}/{new}",
+                 "raw_url": f"https://github.com/{repository}/raw/{head}/{new}",
+                 "contents_url": f"https://api.github.com/repos/{repository}/contents/{new}?ref={head}"}
+        if letter == "R":
+            entry["previous_filename"] = old
+        files.append(entry)
+    return files
 
 
 def _not_found() -> tuple[int, dict[str, str], Any]:

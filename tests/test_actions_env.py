@@ -126,7 +126,7 @@ def test_every_input_of_action_yml_reaches_the_settings() -> None:
     given = {
         "policy": "ci/gate.yaml", "github-token": "tok", "comment": "false", "notify": "false",
         "sns-topic-arn": "arn:aws:sns:eu-west-1:123456789012:deploys", "aws-region": "eu-west-1",
-        "sns-endpoint-url": "http://127.0.0.1:4566", "fail-on-notice-error": "true",
+        "sns-endpoint-url": "http://127.0.0.1:4566", "fail-on-notice-error": "true", "sweep": "true",
     }
     assert set(inputs) == set(given)
     # As the runner passes them to a Docker action: upper case, hyphens kept.
@@ -137,6 +137,7 @@ def test_every_input_of_action_yml_reaches_the_settings() -> None:
     assert (settings.sns_topic_arn, settings.aws_region, settings.sns_endpoint_url) == (
         given["sns-topic-arn"], "eu-west-1", "http://127.0.0.1:4566")
     assert settings.fail_on_notice_error is True
+    assert settings.sweep is True
 
 
 def test_action_yml_declares_the_outputs_gate_writes() -> None:

@@ -19,7 +19,7 @@ from gate.core.schedule import Schedule, build, renderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "window"
 UPDATE = os.environ.get("GATE_UPDATE_GOLDEN") == "1"
-SUFFIXES = {"text": "txt", "json": "json", "ics": "ics"}
+SUFFIXES = {"text": "txt", "json": "json", "ics": "ics", "cron": "cron.yml"}
 
 MADRID = Options(
     timezone="Europe/Madrid",

@@ -16,6 +16,7 @@ import yaml
 from helpers import REPO_ROOT
 
 from gate.core.policy import default_policy
+from gate.core.window_status import STATUS_CONTEXT
 
 SETUP = (REPO_ROOT / "docs" / "setup.md").read_text(encoding="utf-8")
 EXAMPLE = (REPO_ROOT / "examples" / "workflows" / "gate.yml").read_text(encoding="utf-8")
@@ -88,11 +89,13 @@ def test_the_required_check_is_the_example_s_gate_job_from_github_actions(marker
     if marker == "rulesets":
         rules = {rule["type"]: rule.get("parameters", {}) for rule in body["rules"]}  # type: ignore[attr-defined]
         checks = rules["required_status_checks"]["required_status_checks"]
-        assert checks == [{"context": "gate", "integration_id": 15368}]
+        assert checks == [{"context": "gate", "integration_id": 15368},
+                          {"context": STATUS_CONTEXT, "integration_id": 15368}]
         assert "merge_queue" in rules
         assert body["conditions"] == {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}
     else:
-        assert body["required_status_checks"]["checks"] == [{"context": "gate", "app_id": 15368}]  # type: ignore[index]
+        assert body["required_status_checks"]["checks"] == [  # type: ignore[index]
+            {"context": "gate", "app_id": 15368}, {"context": STATUS_CONTEXT, "app_id": 15368}]
 
 
 def test_the_example_workflow_listens_to_the_merge_queue() -> None:

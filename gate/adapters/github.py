@@ -8,10 +8,16 @@ stop once `session_budget` has passed, so a job never hangs on GitHub. Other ref
 explained in one line that names the permission the token lacks.
 
 The token lives only in the HTTP client's headers: it is in no repr, message or log line.
+
+Every request sent is counted (`sent`, retries included) and the primary rate limit GitHub reports
+is kept (`rate_remaining`), so a long run such as the golden-window sweep can spend a budget and
+stop cleanly; past `request_limit` the client refuses to send (`BudgetSpent`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,14 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from gate import __version__
 from gate.core.errors import ExternalError
-from gate.core.models import ChangedFile, FileStatus
+from gate.core.models import ChangedFile, EntryKind, FileStatus
 
 # How the pull-request files endpoint names a file's status; anything else is a modification.
 _FILE_STATUS = {
@@ -40,6 +46,8 @@ PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
 MAX_ATTEMPTS = 5
 MAX_SINGLE_WAIT = 60.0
+# The compare endpoint lists at most this many files; a comparison that reaches it may lack some.
+COMPARE_FILE_LIMIT = 300
 
 
 class GitHubError(ExternalError):
@@ -53,6 +61,10 @@ class GitHubError(ExternalError):
     def cannot_write(self) -> bool:
         """The token may not do this (read-only token of a fork's pull request, missing permission)."""
         return self.status in (401, 403, 404)
+
+
+class BudgetSpent(GitHubError):
+    """The run's budget of requests is spent: nothing more is sent (the caller stops cleanly)."""
 
 
 class _Transient(Exception):
@@ -75,6 +87,11 @@ _PERMISSIONS: tuple[tuple[str, str, str], ...] = (
     ("GET", r"/commits/[^/]+/statuses$", "statuses: read"),
     ("POST", r"/statuses/[^/]+$", "statuses: write"),
     ("GET", r"/pulls/\d+(/files)?$", "pull-requests: read"),
+    ("GET", r"/pulls$", "pull-requests: read"),
+    ("GET", r"/compare/[^/]+$", "contents: read"),
+    ("GET", r"/contents/", "contents: read"),
+    ("GET", r"/git/blobs/[^/]+$", "contents: read"),
+    ("GET", r"/commits/[^/]+/status$", "statuses: read"),
 )
 
 
@@ -114,6 +131,34 @@ class CommitStatus:
     created_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenPull:
+    """An open pull request as the list of pull requests gives it (no per-pull request call)."""
+
+    number: int
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    author: str | None
+    labels: tuple[str, ...]
+    from_fork: bool  # its head is in another repository (or a deleted one): its own runs get a read-only token
+    draft: bool
+    url: str | None
+    title: str | None
+
+    def info(self) -> PullInfo:
+        return PullInfo(self.number, self.author, self.head_sha, self.base_sha, self.base_ref, self.url, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What `compare/{base}...{head}` says: the merge-base and the files changed since it."""
+
+    merge_base: str
+    files: tuple[ChangedFile, ...]
+    complete: bool  # False when GitHub may have left files out (it lists at most 300)
+
+
 class GitHub:
     """One repository's slice of the REST API, with the calls gate makes; answers come back as typed
     records, and an answer of another shape is a `GitHubError` naming the endpoint."""
@@ -141,6 +186,9 @@ class GitHub:
         self._sleep = sleep
         self._clock = clock
         self._events: dict[int, list[Mapping[str, Any]]] = {}
+        self.sent = 0  # HTTP requests sent, retries included: what the rate limit counts
+        self.rate_remaining: int | None = None  # GitHub's `x-ratelimit-remaining`, as last seen
+        self.request_limit: int | None = None  # refuse to send once `sent` reaches this
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
@@ -192,15 +240,10 @@ class GitHub:
     def pull_files(self, number: int) -> tuple[ChangedFile, ...]:
         """The files a pull request changes, as GitHub lists them (at most 3000)."""
         path = self._repo(f"/pulls/{number}/files")
-        files = []
-        for item in self.paginate(path):
-            name, previous = item.get("filename"), item.get("previous_filename")
-            if not isinstance(name, str) or not name:
-                raise malformed("GET", path)
-            status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
-            old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
-            files.append(ChangedFile(name, status, old))
-        return tuple(files)
+        try:
+            return tuple(changed_file(item) for item in self.paginate(path))
+        except ValueError:
+            raise malformed("GET", path) from None
 
     def labels(self, number: int) -> list[str]:
         path = self._repo(f"/issues/{number}/labels")
@@ -306,9 +349,124 @@ class GitHub:
             for item in self.paginate(self._repo(f"/commits/{sha}/statuses"))
         ]
 
-    def create_status(self, sha: str, *, state: str, context: str, description: str) -> None:
+    def create_status(self, sha: str, *, state: str, context: str, description: str, target_url: str = "") -> None:
         body = {"state": state, "context": context, "description": description[:140]}
+        if target_url:
+            body["target_url"] = target_url
         self.post(self._repo(f"/statuses/{sha}"), body)
+
+    def latest_status(self, sha: str, context: str) -> CommitStatus | None:
+        """The newest status of `context` on the commit, from its combined status (one request)."""
+        path = self._repo(f"/commits/{sha}/status")
+        data = self._object("GET", path, params={"per_page": PER_PAGE})
+        statuses = data.get("statuses")
+        if not isinstance(statuses, list):
+            raise malformed("GET", path)
+        for item in statuses:
+            if isinstance(item, dict) and item.get("context") == context:
+                return CommitStatus(
+                    context=context,
+                    state=str(item.get("state") or ""),
+                    creator=_login(item.get("creator")),
+                    target_url=_optional_text(item.get("target_url")),
+                    description=_optional_text(item.get("description")),
+                    created_at=api_time(item.get("created_at")),
+                )
+        return None
+
+    def open_pulls(self) -> list[OpenPull]:
+        """Every open pull request, oldest first (a pull request opened meanwhile joins the end, so
+        the pages do not shift under the listing)."""
+        path = self._repo("/pulls")
+        found: dict[int, OpenPull] = {}
+        for item in self.paginate(path, {"state": "open", "sort": "created", "direction": "asc"}):
+            try:
+                head, base = item["head"], item["base"]
+                base_repo = (base.get("repo") or {}).get("full_name")
+                head_repo = (head.get("repo") or {}).get("full_name")
+                pull = OpenPull(
+                    number=_positive(item["number"]),
+                    head_sha=_text(head["sha"]),
+                    base_sha=_text(base["sha"]),
+                    base_ref=str(base.get("ref") or ""),
+                    author=_login(item.get("user")),
+                    labels=tuple(
+                        str(label["name"]) for label in item.get("labels") or () if isinstance(label, dict)
+                        and isinstance(label.get("name"), str)
+                    ),
+                    from_fork=not isinstance(head_repo, str) or head_repo != base_repo,
+                    draft=item.get("draft") is True,
+                    url=_optional_text(item.get("html_url")),
+                    title=_optional_text(item.get("title")),
+                )
+            except (KeyError, TypeError, AttributeError, ValueError):
+                raise malformed("GET", path) from None
+            found.setdefault(pull.number, pull)
+        return list(found.values())
+
+    def compare(self, base: str, head: str) -> Comparison:
+        """The merge-base of two commits and the files changed from it to `head`, in one request.
+
+        One commit per page is asked for: the files come whole with the first page, and the
+        commits, which gate does not need, would only make the answer longer.
+        """
+        path = self._repo(f"/compare/{base}...{head}")
+        data = self._object("GET", path, params={"per_page": 1})
+        try:
+            merge_base = _text(data["merge_base_commit"]["sha"])
+            items = data.get("files") or []
+            if not isinstance(items, list):
+                raise ValueError("files is not a list")
+            files = tuple(changed_file(item) for item in items)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            raise malformed("GET", path) from None
+        return Comparison(merge_base, files, complete=len(files) < COMPARE_FILE_LIMIT)
+
+    def contents(self, path: str, ref: str) -> bytes | None:
+        """A file's bytes at `ref`; None when there is no file there (absent, a folder, a submodule, a
+        symlink that does not lead to a file of the repository, which GitHub then describes)."""
+        where = self._repo(f"/contents/{quote(path)}")
+        try:
+            data = _json(self.request("GET", where, params={"ref": ref}), "GET", where)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if not isinstance(data, dict) or data.get("type") != "file":
+            return None
+        content, encoding = data.get("content"), data.get("encoding")
+        if encoding == "base64" and isinstance(content, str):
+            return _base64(content, "GET", where)
+        sha = data.get("sha")
+        if isinstance(sha, str) and sha:
+            # Files of 1 to 100 MB come without their content ("encoding": "none"): read the blob.
+            return self.blob(sha)
+        raise malformed("GET", where)
+
+    def folder(self, path: str, ref: str) -> dict[str, EntryKind]:
+        """The entries directly under a folder at `ref`; empty when there is no folder there."""
+        where = self._repo(f"/contents/{quote(path.strip('/'))}")
+        try:
+            data = _json(self.request("GET", where, params={"ref": ref}), "GET", where)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return {}
+            raise
+        if not isinstance(data, list):
+            return {}  # a file, not a folder
+        return {
+            str(item["name"]): EntryKind.DIR if item.get("type") == "dir" else EntryKind.FILE
+            for item in data
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and item.get("type") != "submodule"
+        }
+
+    def blob(self, sha: str) -> bytes:
+        path = self._repo(f"/git/blobs/{sha}")
+        data = self._object("GET", path)
+        content = data.get("content")
+        if data.get("encoding") != "base64" or not isinstance(content, str):
+            raise malformed("GET", path)
+        return _base64(content, "GET", path)
 
     # -- plumbing -----------------------------------------------------------------------------
     def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
@@ -320,9 +478,15 @@ class GitHub:
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         return _json(self.request("POST", path, json=body), "POST", path)
 
-    def _object(self, method: str, path: str, json: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def _object(
+        self,
+        method: str,
+        path: str,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> dict[str, Any]:
         """A call answered by one JSON object; anything else is a malformed answer."""
-        data = _json(self.request(method, path, json=json), method, path)
+        data = _json(self.request(method, path, json=json, params=params), method, path)
         if not isinstance(data, dict):
             raise malformed(method, path)
         return data
@@ -378,12 +542,18 @@ class GitHub:
         json: Mapping[str, Any] | None,
     ) -> httpx.Response:
         where = f"{method} {_path(path)}"
+        if self.request_limit is not None and self.sent >= self.request_limit:
+            raise BudgetSpent(f"gate's budget of requests is spent; it did not send {where}")
+        self.sent += 1
         try:
             response = self._http.request(method, path, params=params, json=json)
         except httpx.TimeoutException:
             raise _Transient(f"GitHub did not answer {where} in time", None, None) from None
         except httpx.TransportError as exc:
             raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {exc}", None, None) from None
+        remaining = response.headers.get("x-ratelimit-remaining")
+        if remaining is not None and remaining.isdigit():
+            self.rate_remaining = int(remaining)
         status = response.status_code
         if status < 400:
             return response
@@ -459,6 +629,29 @@ def _json(response: httpx.Response, method: str, path: str) -> Any:
         return response.json()
     except ValueError:  # also UnicodeDecodeError: a body that is not even text
         raise malformed(method, path) from None
+
+
+def changed_file(item: Mapping[str, Any]) -> ChangedFile:
+    """A file as the compare and pull-request files endpoints list it."""
+    name, previous = item.get("filename"), item.get("previous_filename")
+    if not isinstance(name, str) or not name:
+        raise ValueError("a file without a name")
+    status = _FILE_STATUS.get(str(item.get("status")), FileStatus.MODIFIED)
+    old = previous if status is FileStatus.RENAMED and isinstance(previous, str) and previous else None
+    return ChangedFile(name, status, old)
+
+
+def _base64(content: str, method: str, path: str) -> bytes:
+    try:
+        return base64.b64decode(content.replace("\n", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise malformed(method, path) from None
+
+
+def _positive(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"expected a positive number, not {value!r}")
+    return value
 
 
 def _text(value: object) -> str:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,19 @@ class ActionSettings:
     fail_on_notice_error: bool
     now: str  # GATE_NOW: judge as if it were then (tests and replays), announced; empty means the clock
     token: str = field(default="", repr=False)
+    # The `sweep` input: set the golden-window status of every open pull request (a schedule always does).
+    sweep: bool = False
+    # This run, for the address a commit status links to.
+    server_url: str = "https://github.com"
+    run_id: int | None = None
+    run_attempt: int = 1
+
+    @property
+    def run_url(self) -> str:
+        """The address of this run's attempt; empty outside Actions."""
+        if self.run_id is None:
+            return ""
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}/attempts/{self.run_attempt}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ActionSettings:
@@ -105,6 +119,10 @@ class ActionSettings:
             fail_on_notice_error=boolean_input(env, "fail-on-notice-error", False),
             now=env.get("GATE_NOW", "").strip(),
             token=input_value(env, "github-token") or env.get("GITHUB_TOKEN", "").strip(),
+            sweep=boolean_input(env, "sweep", False),
+            server_url=(env.get("GITHUB_SERVER_URL", "").strip() or "https://github.com").rstrip("/"),
+            run_id=_positive(env.get("GITHUB_RUN_ID")),
+            run_attempt=_positive(env.get("GITHUB_RUN_ATTEMPT")) or 1,
         )
 
 
@@ -126,6 +144,11 @@ def repository_path(value: str, name: str) -> str:
     raise UsageError(
         f"input {name}: '{value}' {why}; give the file's path relative to the repository, e.g. .github/gate.yaml"
     )
+
+
+def _positive(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,20}", text) and int(text) > 0 else None
 
 
 def _path(value: str | None) -> Path | None:

@@ -1,4 +1,5 @@
-"""`gate window`: the coming golden windows and freezes, as text, JSON or an iCalendar feed.
+"""`gate window`: the coming golden windows and freezes, as text, JSON, an iCalendar feed, or the
+cron lines that run the golden-window sweep at the window's edges.
 
 Which policy it reads:
 
@@ -34,10 +35,11 @@ class _Source:
 def run(args: argparse.Namespace) -> int:
     from gate.commands.local import now_from
     from gate.core.checks import golden_window
-    from gate.core.schedule import LONGEST_DAYS, build, renderer
+    from gate.core.schedule import DEFAULT_DAYS, LONGEST_DAYS, build, renderer
 
-    if not 1 <= args.days <= LONGEST_DAYS:
-        raise UsageError(f"window: --days must be 1 to {LONGEST_DAYS}, not {args.days}")
+    days = DEFAULT_DAYS[args.format] if args.days is None else args.days
+    if not 1 <= days <= LONGEST_DAYS:
+        raise UsageError(f"window: --days must be 1 to {LONGEST_DAYS}, not {days}")
     now = now_from(args)
     source = _from_file(args) if args.policy is not None else _from_repository(args)
     options = source.policy.options(golden_window.ID)
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if not enforced:
         print(f"gate: note: the golden-window check is disabled in {source.label}; this is the window it "
               "would hold flags to", file=sys.stderr)
-    schedule = build(options.window(), now, args.days, source.label, source.scope, enforced=enforced)
+    schedule = build(options.window(), now, days, source.label, source.scope, enforced=enforced)
     output = renderer(args.format)(schedule)
     try:
         sys.stdout.write(output)

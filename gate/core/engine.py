@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from gate.core.checks import REGISTRY
 from gate.core.checks.base import Result
@@ -35,12 +35,17 @@ def evaluate(
     policy: Policy,
     override: Override | None = None,
     preliminary: tuple[Finding, ...] | list[Finding] = (),
+    rules: Collection[str] | None = None,
 ) -> Verdict:
-    """The whole judgement of a change: reading, every enabled check, then the override."""
+    """The whole judgement of a change: reading, every enabled check, then the override.
+
+    `rules` narrows the checks run to those ids (the golden-window status needs that check alone);
+    None runs every enabled check.
+    """
     findings: list[Finding] = [*preliminary, *read_changed_yaml(context)]
     activations: list[Activation] = []
     for rule_id, spec in REGISTRY.items():
-        if not policy.enabled(rule_id):
+        if not policy.enabled(rule_id) or (rules is not None and rule_id not in rules):
             continue
         options = policy.options(rule_id)
         produced = _run_isolated(rule_id, functools.partial(spec.run, context, options))

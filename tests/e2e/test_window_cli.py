@@ -164,3 +164,19 @@ def test_an_activation_on_a_spanish_holiday_is_blocked_until_the_next_day(holida
 def test_the_check_follows_holidays_and_rules(holiday_repo: GitRepo, now: str, code: int) -> None:
     result = run_gate("check", "--repo", str(holiday_repo.path), "--now", now, "--format", "json")
     assert result.returncode == code, result.stdout + result.stderr
+
+
+def test_cron_lines_for_the_sweep_follow_the_policys_clock_and_freezes(tmp_path: Path) -> None:
+    import yaml
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({".github/gate.yaml": MADRID + "    freezes:\n"
+                 "    - {rrule: 'FREQ=WEEKLY;BYDAY=FR;BYHOUR=12', duration: PT12H, reason: Friday afternoons}\n"})
+    result = window(repo, "--format", "cron", "--now", "2026-11-30T00:00:00Z")
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["schedule"] == [
+        {"cron": "0 10 * * 1-5", "timezone": "Europe/Madrid"},
+        {"cron": "0 12 * * 5", "timezone": "Europe/Madrid"},
+        {"cron": "0 13 * * 1-4", "timezone": "Europe/Madrid"},
+    ]
+    assert "over the 366 days from 2026-11-30" in result.stdout

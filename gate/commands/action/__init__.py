@@ -9,6 +9,8 @@ the judgement, the reports, the exit code. The parts, one concern each:
 - `evidence`: the override label, weighed on what the GitHub API says about it;
 - `reports`: the log, annotations, job summary, step outputs, JSON report file and sticky comment;
 - `deployment`: the deployment notice, published once per commit;
+- `status`: the `gate/golden-window` status of a pull request's head;
+- `sweep` and `remote`: on a schedule, every open pull request's window status, judged again;
 - `clock`: the time gate judges at;
 - `notes` and `console`: what the action adds to the job summary, and how it writes to the log.
 
@@ -31,11 +33,12 @@ from gate.commands.action.change import resolve_change
 from gate.commands.action.clock import judging_time
 from gate.commands.action.console import say
 from gate.commands.action.deployment import deployment_notice
-from gate.commands.action.events import Plan, load_event, plan_for
+from gate.commands.action.events import Plan, Sweep, load_event, plan_for
 from gate.commands.action.evidence import VerifiedLabel
 from gate.commands.action.notes import Notes
 from gate.commands.action.pull import pull_request, read_pull
 from gate.commands.action.reports import comment, report
+from gate.commands.action.status import set_window_status
 from gate.core.errors import EXIT_BLOCKED, EXIT_PASS, GateError
 from gate.core.judge import Judgement, judge
 from gate.core.models import Outcome
@@ -65,6 +68,10 @@ def _run(settings: ActionSettings) -> int:
         say(runner.notice(f"{plan}; nothing to do.", title="gate"))
         runner.write_outputs(settings.output_path, {"verdict": ""})
         return EXIT_PASS
+    if isinstance(plan, Sweep):
+        from gate.commands.action.sweep import sweep
+
+        return sweep(settings, plan)
     say(f"gate: judging the {plan.description} in {settings.repository}")
     notes = Notes()
     now = judging_time(settings, notes)
@@ -76,6 +83,8 @@ def _run(settings: ActionSettings) -> int:
         _note_missing_policy(judgement, notes)
         notice_failed = plan.notice and deployment_notice(github, settings, judgement, notes)
         report(settings, judgement, notes)
+        if plan.window_status:
+            set_window_status(github, settings, plan, judgement, notes)
         if plan.comment and plan.pull_number is not None:
             comment(github, settings, plan.pull_number, judgement, notes)
         notes.flush(settings.summary_path)

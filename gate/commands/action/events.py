@@ -32,6 +32,17 @@ class Plan:
     notice: bool = False  # a deployment: publish the notice
     comment: bool = False  # report on the pull request
     merge_base: bool = False  # judge from the merge-base of base and head, as GitHub's diff does
+    window_status: bool = False  # set the gate/golden-window status on the head (a pull request's change)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Judge the golden window of every open pull request now and set each one's status."""
+
+    description: str
+
+
+SWEEP_EVENTS = ("schedule", "workflow_dispatch")
 
 
 def load_event(path: Path | None) -> dict[str, Any]:
@@ -48,9 +59,19 @@ def load_event(path: Path | None) -> dict[str, Any]:
     return data
 
 
-def plan_for(event_name: str, payload: Mapping[str, Any], settings: ActionSettings) -> Plan | str:
+def plan_for(event_name: str, payload: Mapping[str, Any], settings: ActionSettings) -> Plan | Sweep | str:
     """The plan for the event, or why gate has nothing to do for it (a notice, exit 0)."""
     action = str(payload.get("action") or "")
+    if event_name == "schedule":
+        schedule = str(payload.get("schedule") or "").strip()
+        return Sweep(description=f"scheduled sweep ({schedule})" if schedule else "scheduled sweep")
+    if settings.sweep:
+        if event_name not in SWEEP_EVENTS:
+            raise InputError(
+                f"the sweep input is for {' and '.join(SWEEP_EVENTS)} events; a {event_name} event is judged as a "
+                "change: set sweep only in the job that runs on a schedule"
+            )
+        return Sweep(description="sweep asked for by hand")
     if event_name == "pull_request":
         return _pull_request_plan(action, payload, settings)
     if event_name == "merge_group":
@@ -73,6 +94,7 @@ def _pull_request_plan(action: str, payload: Mapping[str, Any], settings: Action
             pull_number=number,
             comment=True,
             merge_base=True,
+            window_status=True,
         )
     if action == "closed" and pull.get("merged") and pull.get("merge_commit_sha"):
         merged = str(pull["merge_commit_sha"])
@@ -104,6 +126,8 @@ def _merge_group_plan(action: str, payload: Mapping[str, Any], settings: ActionS
         head=str(group.get("head_sha") or settings.sha or "HEAD"),
         pull_number=number,
         comment=True,
+        # The queue waits for required statuses on its own commit, this one: the status goes there.
+        window_status=True,
     )
 
 

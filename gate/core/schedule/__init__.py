@@ -2,7 +2,8 @@
 
 `build(window, now, days, ...)` gathers what a team needs to plan: the window's state now, every
 opening and every freeze over the next days. One pure module per output format renders it:
-`text`, `json` (a stable shape, version 1) and `ics` (an iCalendar feed a team subscribes to).
+`text`, `json` (a stable shape, version 1), `ics` (an iCalendar feed a team subscribes to) and
+`cron` (the workflow's `schedule:` lines that sweep at the window's edges).
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ FORMATS: dict[str, str] = {
     "text": "gate.core.schedule.text",
     "json": "gate.core.schedule.json",
     "ics": "gate.core.schedule.ics",
+    "cron": "gate.core.schedule.cron",
 }
 LONGEST_DAYS = 366
+# How far each format looks when --days is not given: a listing two weeks, the cron lines a year,
+# so that every recurring freeze and both sides of daylight saving time are seen.
+DEFAULT_DAYS = {"text": 14, "json": 14, "ics": 14, "cron": LONGEST_DAYS}
 
 
 @dataclass(frozen=True, slots=True)
