@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gate import __version__
+from gate.commands import error_line
 from gate.commands.local import add_change_arguments
 from gate.core.errors import EXIT_INTERNAL, EXIT_PASS, GateError, UsageError
 
@@ -117,25 +118,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     try:
         args = build_parser().parse_args(args_list)
         command = importlib.import_module(f"gate.commands.{args.command}")
         code: int = command.run(args)
         return code
     except GateError as exc:
-        print(f"gate: {exc}", file=sys.stderr)
+        error_line(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
+        error_line("interrupted")
         return EXIT_INTERNAL
     except BrokenPipeError:
         return EXIT_PASS
     except Exception as exc:
         if os.environ.get("GATE_DEBUG"):
             raise
-        print(
-            f"gate: internal error: {type(exc).__name__}: {exc}. This is a bug in gate; gate blocks because it "
-            "could not decide. Re-run with GATE_DEBUG=1 for the traceback and report it.",
-            file=sys.stderr,
+        error_line(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in gate; gate blocks because it "
+            "could not decide. Re-run with GATE_DEBUG=1 for the traceback and report it."
         )
         return EXIT_INTERNAL
+
+
+def _tolerant_streams() -> None:
+    """Never fail on writing: a terminal or pipe that is not UTF-8 gets escapes, not an exception."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")

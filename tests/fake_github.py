@@ -88,6 +88,10 @@ class FakeGitHub:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Who the token is. None: an installation token (the workflow's GITHUB_TOKEN), which GET /user
+    # refuses with 403 and whose comments and statuses are github-actions[bot]'s.
+    me: dict[str, Any] | None = None
     git_dir: Path | None = None  # a repository to answer compare, contents and blobs from
     rate_limit: int = 5000  # the primary rate limit's requests per hour, counted down per request
     requests: list[Recorded] = field(default_factory=list)
@@ -185,6 +189,36 @@ class FakeGitHub:
             "performed_via_github_app": None,
         }
 
+    def add_run(self, run_id: int, *, head_sha: str, event: str = "push", path: str = ".github/workflows/gate.yml",
+                attempt: int = 1, started_at: str = "2026-11-30T10:59:00Z", repository: str | None = None) -> None:
+        """A workflow run as GET /repos/{o}/{r}/actions/runs/{id} describes it (fields gate reads, and more)."""
+        full_name = repository or self.repository
+        self.runs[run_id] = {
+            "id": run_id, "name": "gate", "node_id": f"WFR_{run_id}", "head_branch": "main", "head_sha": head_sha,
+            "path": path, "display_title": "Add the checkout service", "run_number": 7, "event": event,
+            "status": "completed", "conclusion": "success", "workflow_id": 161335, "check_suite_id": 4242,
+            "url": f"https://api.github.com/repos/{full_name}/actions/runs/{run_id}",
+            "html_url": f"https://github.com/{full_name}/actions/runs/{run_id}", "pull_requests": [],
+            "created_at": started_at, "updated_at": started_at, "run_attempt": attempt, "run_started_at": started_at,
+            "actor": user("ana"), "triggering_actor": user("ana"),
+            "repository": {"id": 1296269, "name": full_name.split("/")[1], "full_name": full_name},
+            "head_repository": {"id": 1296269, "name": full_name.split("/")[1], "full_name": full_name},
+        }
+
+    def add_status(self, sha: str, *, creator: dict[str, Any], state: str = "success", context: str = "gate/notice",
+                   target_url: str | None = None, description: str = "notice published (push)",
+                   at: str = "2026-11-30T11:00:00Z") -> None:
+        """A commit status someone wrote, newest first as GitHub lists them."""
+        self.statuses.setdefault(sha, []).insert(0, {
+            "id": next(self._ids), "state": state, "context": context, "description": description,
+            "target_url": target_url, "created_at": at, "updated_at": at, "creator": creator,
+        })
+
+    @property
+    def author(self) -> dict[str, Any]:
+        """The account the token writes as."""
+        return self.me or BOT
+
     def fail(self, method: str, path_pattern: str, status: int, *, headers: dict[str, str] | None = None,
              body: Any = None, times: int = 1) -> None:
         for _ in range(times):
@@ -240,6 +274,12 @@ class FakeGitHub:
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any
                ) -> tuple[int, dict[str, str], Any]:
+        if method == "GET" and path == "/user":
+            if self.me is None:
+                return 403, {}, {"message": "Resource not accessible by integration",
+                                 "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+                                 "status": "403"}
+            return 200, {}, self.me
         prefix = f"/repos/{self.repository}"
         if not path.startswith(prefix):
             return _not_found()
@@ -258,6 +298,7 @@ class FakeGitHub:
             ("GET", r"/commits/([^/]+)/statuses", lambda sha: self._page(path, query, self.statuses.get(sha, []))),
             ("GET", r"/commits/([^/]+)/status", self._combined_status),
             ("POST", r"/statuses/([^/]+)", lambda sha: self._create_status(sha, body)),
+            ("GET", r"/actions/runs/(\d+)", lambda n: self._get(self.runs, int(n))),
             ("GET", r"/compare/([^/]+?)\.\.\.([^/]+)", lambda base, head: self._compare(base, head, query)),
             ("GET", r"/contents/(.+)", lambda where: self._contents(unquote(where), query)),
             ("GET", r"/git/blobs/([0-9a-f]+)", self._blob),
@@ -313,7 +354,7 @@ class FakeGitHub:
             "url": f"https://api.github.com/repos/{self.repository}/issues/comments/{comment_id}",
             "html_url": f"https://github.com/{self.repository}/pull/{number}#issuecomment-{comment_id}",
             "body": body["body"],
-            "user": BOT,
+            "user": self.author,
             "created_at": "2026-11-30T11:00:00Z",
             "updated_at": "2026-11-30T11:00:00Z",
             "author_association": "NONE",
@@ -344,7 +385,7 @@ class FakeGitHub:
                   "id": status_id, "node_id": f"SC_{status_id}", "state": body["state"],
                   "context": body.get("context") or "default", "description": body.get("description"),
                   "target_url": body.get("target_url"),
-                  "created_at": "2026-11-30T11:00:00Z", "updated_at": "2026-11-30T11:00:00Z", "creator": BOT}
+                  "created_at": "2026-11-30T11:00:00Z", "updated_at": "2026-11-30T11:00:00Z", "creator": self.author}
         self.statuses.setdefault(sha, []).insert(0, status)  # newest first, as GitHub lists them
         return 201, {}, status
 

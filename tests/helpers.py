@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -246,3 +250,53 @@ def documented_service(path: str) -> dict[str, str]:
         f"{path}/runbook.yaml": SEED_RUNBOOK,
         f"{path}/docs/architecture.mmd": "graph TD\n  api --> queue --> consumer\n",
     }
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A finished run of the CLI with what it cost: wall time and the peak resident memory."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mib: float
+
+
+def run_gate_measured(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                      timeout: float = 120) -> Measured:
+    """`run_gate`, measuring the child's own peak RSS (os.wait4 reports that child's, and the git
+    processes it waited for) and its wall time. A hang is killed at `timeout` and shows as such."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    if env is None or "GITHUB_ACTIONS" not in env:
+        full_env.pop("GITHUB_ACTIONS", None)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gate", *args], cwd=cwd or REPO_ROOT, env=full_env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    output: dict[str, bytes] = {}
+
+    def drain(name: str, stream: IO[bytes]) -> None:
+        output[name] = stream.read()
+
+    readers = [threading.Thread(target=drain, args=(name, stream), daemon=True)
+               for name, stream in (("out", process.stdout), ("err", process.stderr))]
+    for reader in readers:
+        reader.start()
+    killer = threading.Timer(timeout, process.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        killer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    return Measured(
+        returncode=process.returncode,
+        stdout=output.get("out", b"").decode("utf-8", "replace"),
+        stderr=output.get("err", b"").decode("utf-8", "replace"),
+        seconds=time.monotonic() - started,
+        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+    )

@@ -32,6 +32,8 @@ REFUSED = {
     "open-feature__flagd-schemas__json__test__targeting__positive__fractional-mixed-weights.json": "shape",
     "thomaspoignant__go-feature-flag__testdata__internal__dto__rollout.yaml": "shape",
     # upstream negative cases
+    "flipt-io__flipt__core__validation__testdata__invalid.yaml": "not a number from 0 to 100",  # rollout: 110
+    "flipt-io__flipt__core__validation__testdata__invalid_yaml_stream.yaml": "not a number from 0 to 100",
     "open-feature__flagd-schemas__json__test__flags__negative__empty-variants.json": "no variants",
     "open-feature__flagd-schemas__json__test__flags__negative__missing-variants.json": "no variants",
     "open-feature__flagd-schemas__json__test__flags__negative__malformed-flag.json": "no variants",

@@ -151,3 +151,69 @@ def test_missing_paths_with_spaces_and_bytes_that_are_not_utf8(repo: GitRepo) ->
         (weird,) = [p for p in paths if p.startswith("k8s/")]
         assert tree.read(weird) == b"a: 1\n"
         assert old.read(weird) is None
+
+
+# -- every object and output is read within a bound ---------------------------------------------
+def test_a_blob_past_the_bound_is_read_only_as_far_as_the_bound(repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    import gate.adapters.git as git_module
+    from gate.core.limits import Truncated, size_of
+
+    monkeypatch.setattr(git_module, "MAX_FILE_BYTES", 1000)
+    head = repo.commit({"big.yaml": "a: " + "x" * 50_000 + "\n", "small.yaml": "b: 1\n"})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        big = tree.read("big.yaml")
+        assert isinstance(big, Truncated) and len(big) == 1001 and size_of(big) == 50_004
+        assert tree.read("small.yaml") == b"b: 1\n"  # the stream stays in step after a skipped object
+
+
+def test_a_folder_too_large_to_list_is_one_line_input_error(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.git as git_module
+
+    monkeypatch.setattr(git_module, "MAX_TREE_BYTES", 200)
+    head = repo.commit({f"many/f{i:03d}.txt": "x" for i in range(50)})
+    with Git(repo.path) as git, pytest.raises(InputError, match="too many entries"):
+        git.tree(head).listdir("many")
+
+
+def test_a_diff_too_large_is_refused_not_read_whole(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.git as git_module
+
+    monkeypatch.setattr(git_module, "MAX_DIFF_BYTES", 2000)
+    base = repo.commit({"x": "x"})
+    head = repo.commit({f"d/file-{i:04d}.txt": str(i) for i in range(200)})
+    with Git(repo.path) as git, pytest.raises(InputError, match="too large for gate to judge"):
+        git.diff(base, head)
+
+
+def test_a_huge_commit_message_is_cut_not_read_whole(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.git as git_module
+
+    monkeypatch.setattr(git_module, "MAX_COMMIT_BYTES", 4096)
+    head = repo.commit({"x": "x"}, "Subject\n\n" + "body line\n" * 10_000)
+    with Git(repo.path) as git:
+        commit = git.commit(head)
+    assert commit.subject == "Subject" and 0 < len(commit.body) < 4096
+
+
+def test_a_commit_message_that_is_not_utf8_is_read(repo: GitRepo) -> None:
+    repo.commit({"x": "x"})
+    (repo.path / "msg").write_bytes(b"Caf\xe9 \xff\n")
+    repo.git("commit", "-q", "--allow-empty", "-F", "msg")
+    with Git(repo.path) as git:
+        commit = git.commit(git.resolve("HEAD"))
+    assert commit.subject.startswith("Caf")
+
+
+def test_what_a_tree_keeps_for_its_readers_is_bounded(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.adapters.git as git_module
+
+    monkeypatch.setattr(git_module, "MAX_CACHED_BYTES", 10)
+    head = repo.commit({"a.yaml": "a: 1\n", "b.yaml": "b: 22222222\n"})
+    with Git(repo.path) as git:
+        tree = git.tree(head)
+        assert tree.read("a.yaml") == tree.read("a.yaml") == b"a: 1\n"
+        assert tree.read("b.yaml") == tree.read("b.yaml") == b"b: 22222222\n"
+        blobs = [name for name in git.requests if ":" not in name and not name.endswith("{tree}")]
+    assert len(blobs) == 3  # a.yaml kept (5 bytes), b.yaml past the budget: read each time

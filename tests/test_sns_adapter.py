@@ -137,3 +137,14 @@ def test_errors_are_one_line_without_secrets(make: Any, expected: str) -> None:
     assert expected in text
     assert "\n" not in text
     assert "pw@" not in text and SECRET not in text
+
+
+def test_credentials_an_sns_error_echoes_are_redacted() -> None:
+    settings = sns.SnsSettings(topic_arn=TOPIC)
+    echoed = error("ClientError", error_response={"Error": {
+        "Code": "InvalidClientTokenId",
+        "Message": "The security token AKIAIOSFODNN7EXAMPLE is invalid; aws_secret_access_key=wJalrXUtnFEMI/K7MDENG",
+    }}, operation_name="Publish")
+    text = str(sns.describe_error(echoed, settings))
+    assert "AKIAIOSFODNN7EXAMPLE" not in text and "wJalrXUtnFEMI" not in text
+    assert "[redacted]" in text

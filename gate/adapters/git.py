@@ -14,19 +14,30 @@ import os
 import posixpath
 import re
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
 from gate.core.errors import InputError
+from gate.core.limits import MAX_FILE_BYTES, Truncated
 from gate.core.models import ChangedFile, Commit, EntryKind, FileStatus
 
 _MODE_TREE = "40000"
 _MODE_SYMLINK = "120000"
 _MODE_GITLINK = "160000"
 _SYMLINK_HOPS = 8
+# What gate reads of one object, known from cat-file's header before a byte of it is read: a blob
+# past MAX_FILE_BYTES comes back truncated (readers refuse it by its real size); a folder whose
+# tree object is larger than this holds hundreds of thousands of entries, and is refused.
+MAX_TREE_BYTES = 32 * 1024 * 1024
+# The diff of a change and a commit's message are read up to these sizes.
+MAX_DIFF_BYTES = 64 * 1024 * 1024
+MAX_COMMIT_BYTES = 1024 * 1024
+MAX_CACHED_BYTES = 64 * 1024 * 1024  # file contents one side of the change keeps for its readers
+_CHUNK = 1024 * 1024
 # https://github.com/o/r(.git), git@github.com:o/r(.git), ssh://git@github.com/o/r
-_GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?\Z")
 
 
 def _git_env(safe_directory: Path | None = None) -> dict[str, str]:
@@ -159,7 +170,12 @@ class Git:
         return None
 
     def commit(self, sha: str) -> Commit:
-        out = self._run("log", "-1", "--no-color", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b", sha, what="git log")
+        # The message is the last field: a huge one is cut, never read whole.
+        raw = self._run_bytes(
+            "log", "-1", "--no-color", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b", sha, "--",
+            limit=MAX_COMMIT_BYTES, over_limit="cut",
+        )
+        out = raw.decode("utf-8", "replace")
         fields = out.split("\0", 5)
         if len(fields) < 6:
             raise InputError(f"{self.root}: cannot read commit {sha}")
@@ -181,7 +197,8 @@ class Git:
 
     # -- the change ---------------------------------------------------------------------------
     def diff(self, base: str, head: str) -> list[ChangedFile]:
-        out = self._run_bytes("diff-tree", "-r", "-z", "-M", "--raw", "--no-commit-id", base, head)
+        out = self._run_bytes("diff-tree", "-r", "-z", "-M", "--raw", "--no-commit-id", base, head,
+                              limit=MAX_DIFF_BYTES, over_limit="refuse")
         return parse_raw_diff(out)
 
     def tree(self, rev: str) -> GitTree:
@@ -207,10 +224,23 @@ class Git:
         # "<name> missing" / "<name> ambiguous": the name may itself contain spaces.
         if header.endswith((b" missing", b" ambiguous")):
             return None
-        _sha, kind, size = header.rsplit(b" ", 2)
-        content = _read_exact(process.stdout, int(size))
-        process.stdout.read(1)  # the newline after the content
-        return kind.decode(), content
+        _sha, raw_kind, raw_size = header.rsplit(b" ", 2)
+        kind, size = raw_kind.decode(), int(raw_size)
+        bound = MAX_TREE_BYTES if kind == "tree" else MAX_FILE_BYTES + 1
+        if size <= bound:
+            content = _read_exact(process.stdout, size)
+            process.stdout.read(1)  # the newline after the content
+            return kind, content
+        kept = _read_exact(process.stdout, bound)
+        _skip(process.stdout, size - bound + 1)  # the rest, and the newline after it
+        if kind == "tree":
+            raise InputError(
+                f"{self.root}: a folder of the change holds too many entries for gate to list "
+                f"({size / 1048576:.0f} MiB tree object {name.partition(':')[2] or name})"
+            )
+        truncated = Truncated(kept)
+        truncated.size = size
+        return kind, truncated
 
     def _batch_process(self) -> subprocess.Popen[bytes]:
         if self._batch is None:
@@ -247,6 +277,7 @@ class Git:
                 input=stdin,
                 capture_output=True,
                 text=True,
+                errors="surrogateescape",  # names that are not UTF-8 stay readable byte for byte
                 env={**self._env, **(env or {})},
                 check=False,
             )
@@ -262,13 +293,30 @@ class Git:
         except InputError:
             return ""
 
-    def _run_bytes(self, *args: str) -> bytes:
-        result = subprocess.run(
-            ["git", *args], cwd=self.root, capture_output=True, env=self._env, check=False
-        )
-        if result.returncode != 0:
-            raise InputError(_explain_git_error(f"git {args[0]}", result.stderr.decode("utf-8", "replace")))
-        return result.stdout
+    def _run_bytes(self, *args: str, limit: int, over_limit: str) -> bytes:
+        """git's output, read up to `limit` bytes: past it, `cut` keeps what was read, `refuse` fails."""
+        # stderr goes to a file: a pipe nobody reads while stdout is drained could fill and stall git.
+        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+            ["git", *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=errors, env=self._env,
+        ) as process:
+            assert process.stdout is not None
+            out = _read_up_to(process.stdout, limit + 1)
+            if len(out) > limit:
+                process.kill()
+                process.wait()
+                if over_limit == "refuse":
+                    raise InputError(
+                        f"{self.root}: git {args[0]} wrote more than {limit // 1048576} MiB for this change: "
+                        "it is too large for gate to judge; split it into smaller changes"
+                    )
+                return out[:limit]
+            code = process.wait()
+            errors.seek(0)
+            stderr = errors.read(64 * 1024)
+        if code != 0:
+            raise InputError(_explain_git_error(f"git {args[0]}", stderr.decode("utf-8", "replace")))
+        return out
 
 
 class GitTree:
@@ -281,6 +329,7 @@ class GitTree:
         # Several readers ask for the same changed file (the YAML pass, a check, the notice): one
         # cat-file round trip each is enough.
         self._contents: dict[str, bytes | None] = {}
+        self._kept = 0
 
     @property
     def rev(self) -> str:
@@ -302,9 +351,15 @@ class GitTree:
         }
 
     def read(self, path: str) -> bytes | None:
-        if path not in self._contents:
-            self._contents[path] = self._read(path)
-        return self._contents[path]
+        if path in self._contents:
+            return self._contents[path]
+        content = self._read(path)
+        # Kept for the next reader up to a budget; past it a file is read again when asked again,
+        # so many large files cost time, never unbounded memory.
+        if self._kept + len(content or b"") <= MAX_CACHED_BYTES:
+            self._contents[path] = content
+            self._kept += len(content or b"")
+        return content
 
     def _read(self, path: str) -> bytes | None:
         for _hop in range(_SYMLINK_HOPS):
@@ -358,6 +413,28 @@ def parse_raw_diff(out: bytes) -> list[ChangedFile]:
         else:  # M, T (type change), U, X
             files.append(ChangedFile(new_path, FileStatus.MODIFIED))
     return files
+
+
+def _read_up_to(stream: IO[bytes], limit: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = stream.read(min(_CHUNK, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _skip(stream: IO[bytes], size: int) -> None:
+    """Read and drop `size` bytes: the part of an object gate does not keep."""
+    remaining = size
+    while remaining:
+        chunk = stream.read(min(_CHUNK, remaining))
+        if not chunk:
+            raise InputError("git cat-file ended in the middle of an object")
+        remaining -= len(chunk)
 
 
 def _read_exact(stream: IO[bytes], size: int) -> bytes:

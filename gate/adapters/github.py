@@ -4,10 +4,14 @@ Retries (tenacity) cover what goes away by waiting: 5xx answers, 429, the second
 an exhausted primary rate limit (403 with `retry-after` or `x-ratelimit-remaining: 0`), dropped
 connections and timeouts. Waits honour `retry-after`, then `x-ratelimit-reset`, else back off
 exponentially; one request's retries stay within `retry_budget` seconds and all retries of a run
-stop once `session_budget` has passed, so a job never hangs on GitHub. Other refusals are
-explained in one line that names the permission the token lacks.
+stop once `session_budget` has passed, and no request starts once `total_budget` has passed since
+the first, so a job never hangs on GitHub. Other refusals are explained in one line that names the
+permission the token lacks.
 
-The token lives only in the HTTP client's headers: it is in no repr, message or log line.
+The token lives only in the HTTP client's headers: it is in no repr, message or log line. Text
+the API sends back (error messages, titles, role names) has credentials redacted before it leaves
+this module. An answer is read up to `MAX_RESPONSE_BYTES` and within `request_deadline` seconds,
+so a misbehaving server can neither exhaust memory nor hold a job by dripping bytes.
 
 Every request sent is counted (`sent`, retries included) and the primary rate limit GitHub reports
 is kept (`rate_remaining`), so a long run such as the golden-window sweep can spend a budget and
@@ -33,6 +37,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 from gate import __version__
 from gate.core.errors import ExternalError
 from gate.core.models import ChangedFile, EntryKind, FileStatus
+from gate.core.redact import redact
 
 # How the pull-request files endpoint names a file's status; anything else is a modification.
 _FILE_STATUS = {
@@ -46,6 +51,7 @@ PER_PAGE = 100
 MAX_PAGES = 100  # 10 000 items: far past any real pull request, and a bound on a misbehaving API
 MAX_ATTEMPTS = 5
 MAX_SINGLE_WAIT = 60.0
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a page of 100 items is far smaller; more is not GitHub
 # The compare endpoint lists at most this many files; a comparison that reaches it may lack some.
 COMPARE_FILE_LIMIT = 300
 
@@ -92,12 +98,13 @@ _PERMISSIONS: tuple[tuple[str, str, str], ...] = (
     ("GET", r"/contents/", "contents: read"),
     ("GET", r"/git/blobs/[^/]+$", "contents: read"),
     ("GET", r"/commits/[^/]+/status$", "statuses: read"),
+    ("GET", r"/actions/runs/\d+$", "actions: read"),
 )
 
 
 def permission_for(method: str, path: str) -> str | None:
     for verb, pattern, permission in _PERMISSIONS:
-        if verb == method and re.search(pattern, path):
+        if verb == method and re.search(pattern.replace("$", r"\Z"), path):
             return permission
     return None
 
@@ -111,6 +118,29 @@ class PullInfo:
     base_ref: str
     url: str | None
     title: str | None
+    merged: bool = False
+    merge_commit_sha: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who gate's token acts as: the account whose comments and statuses are gate's own."""
+
+    login: str
+    id: int | None
+    kind: str  # "user": a personal or OAuth token; "app": the workflow's GITHUB_TOKEN
+
+    def wrote(self, login: str | None, user_id: int | None) -> bool:
+        """Whether the account `login` (with `user_id`) is this identity: the login and, when known, the id."""
+        if login is None or login.casefold() != self.login.casefold():
+            return False
+        return self.id is None or user_id == self.id
+
+
+# The workflow's GITHUB_TOKEN (an installation token of the GitHub Actions app) writes comments and
+# statuses as this bot. GitHub answers GET /user with 403 for every installation token, so this is
+# what gate takes such a token to be (see `GitHub.identity`).
+ACTIONS_BOT = Identity(login="github-actions[bot]", id=41898282, kind="app")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +149,7 @@ class IssueComment:
     author: str | None
     author_type: str  # "Bot", "User", "Organization"
     body: str
+    author_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +160,18 @@ class CommitStatus:
     target_url: str | None
     description: str | None
     created_at: datetime | None
+    creator_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowRun:
+    id: int
+    attempt: int
+    path: str  # the workflow file, e.g. .github/workflows/gate.yml
+    head_sha: str
+    event: str
+    repository: str  # owner/name
+    started_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +213,10 @@ class GitHub:
         repository: str,
         *,
         timeout: float = 15.0,
+        request_deadline: float = 60.0,
         retry_budget: float = 60.0,
         session_budget: float = 180.0,
+        total_budget: float = 300.0,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
@@ -179,9 +224,15 @@ class GitHub:
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.repository = repository
+        self.request_deadline = request_deadline
         self.retry_budget = retry_budget
+        self._secrets = (token,) if token else ()
+        self._identity: Identity | None = None
         # Retries of all requests together stop after this long, so a run's API time stays bounded.
         self._session_deadline = time.monotonic() + session_budget
+        # And all requests together, however slowly each one is answered: past this, gate stops asking.
+        self._total_budget = total_budget
+        self._total_deadline = time.monotonic() + total_budget
         self.backoff = backoff
         self._sleep = sleep
         self._clock = clock
@@ -225,6 +276,7 @@ class GitHub:
         path = self._repo(f"/pulls/{number}")
         data = self.get_object(path)
         try:
+            title = _optional_text(data.get("title"))
             return PullInfo(
                 number=number,
                 author=_login(data.get("user")),
@@ -232,7 +284,9 @@ class GitHub:
                 base_sha=_text(data["base"]["sha"]),
                 base_ref=str(data["base"].get("ref", "")),
                 url=_optional_text(data.get("html_url")),
-                title=_optional_text(data.get("title")),
+                title=self.redact(title) if title is not None else None,
+                merged=data.get("merged") is True,
+                merge_commit_sha=_optional_text(data.get("merge_commit_sha")),
             )
         except (KeyError, TypeError, AttributeError, ValueError):
             raise malformed("GET", path) from None
@@ -298,7 +352,8 @@ class GitHub:
                 return None
             raise
         role = data.get("role_name") or data.get("permission")
-        return str(role) if role else None
+        # Custom repository roles have names someone wrote: text from outside, like any other.
+        return self.redact(str(role)) if role else None
 
     def first_check_suite_at(self, sha: str) -> datetime | None:
         """When GitHub first saw the commit pushed: the earliest check suite created for it."""
@@ -309,24 +364,48 @@ class GitHub:
         ]
         return min(times) if times else None
 
-    def find_comment(self, number: int, marker: str) -> IssueComment | None:
-        """The sticky comment: the first one carrying the marker that a bot wrote.
+    def identity(self) -> Identity:
+        """Who the token acts as, asked once: GET /user names a person's or OAuth token's account.
 
-        Only a bot's: the workflow token comments as github-actions[bot], and anyone can post the
-        marker. Taking a person's comment would make gate edit it (refused, so gate would never
-        comment) or, with a token allowed to, overwrite what they wrote.
+        GitHub answers 403 to every installation token, the workflow's GITHUB_TOKEN included, whose
+        comments and statuses are github-actions[bot]'s: that is what such a token is taken to be.
+        A token of another GitHub App is then not recognised as itself (its own earlier comment and
+        notice status do not count, so gate comments and notifies again): the safe side.
+        """
+        if self._identity is None:
+            try:
+                data = self.get_object("/user")
+            except GitHubError as exc:
+                if exc.status != 403:
+                    raise
+                self._identity = ACTIONS_BOT
+            else:
+                login, user_id = data.get("login"), data.get("id")
+                if not isinstance(login, str) or not login or not isinstance(user_id, int):
+                    raise malformed("GET", "/user")
+                self._identity = Identity(login=login, id=user_id, kind="user")
+        return self._identity
+
+    def find_comment(self, number: int, marker: str, author: Identity) -> IssueComment | None:
+        """The sticky comment: the first one carrying the marker that `author` (gate's identity) wrote.
+
+        Anyone can post the marker, a person or another app's bot. Taking their comment would make
+        gate edit it (refused, so gate would never comment) or, with a token allowed to, overwrite
+        what they wrote.
         """
         path = self._repo(f"/issues/{number}/comments")
         for comment in self.paginate(path):
             user = comment.get("user")
-            if not isinstance(user, dict) or user.get("type") != "Bot":
+            if not author.wrote(_login(user), _user_id(user)):
                 continue
             if marker not in str(comment.get("body") or ""):
                 continue
             comment_id = comment.get("id")
             if not isinstance(comment_id, int) or isinstance(comment_id, bool):
                 raise malformed("GET", path)
-            return IssueComment(id=comment_id, author=_login(user), author_type="Bot", body=str(comment["body"]))
+            kind = str(user.get("type") or "") if isinstance(user, dict) else ""
+            return IssueComment(id=comment_id, author=_login(user), author_type=kind, body=str(comment["body"]),
+                                author_id=_user_id(user))
         return None
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
@@ -337,17 +416,19 @@ class GitHub:
 
     def statuses(self, sha: str) -> list[CommitStatus]:
         """The commit's statuses, newest first, as GitHub lists them."""
-        return [
-            CommitStatus(
+        found = []
+        for item in self.paginate(self._repo(f"/commits/{sha}/statuses")):
+            description = _optional_text(item.get("description"))
+            found.append(CommitStatus(
                 context=str(item.get("context") or ""),
                 state=str(item.get("state") or ""),
                 creator=_login(item.get("creator")),
                 target_url=_optional_text(item.get("target_url")),
-                description=_optional_text(item.get("description")),
+                description=self.redact(description) if description is not None else None,
                 created_at=api_time(item.get("created_at")),
-            )
-            for item in self.paginate(self._repo(f"/commits/{sha}/statuses"))
-        ]
+                creator_id=_user_id(item.get("creator")),
+            ))
+        return found
 
     def create_status(self, sha: str, *, state: str, context: str, description: str, target_url: str = "") -> None:
         body = {"state": state, "context": context, "description": description[:140]}
@@ -364,13 +445,15 @@ class GitHub:
             raise malformed("GET", path)
         for item in statuses:
             if isinstance(item, dict) and item.get("context") == context:
+                description = _optional_text(item.get("description"))
                 return CommitStatus(
                     context=context,
                     state=str(item.get("state") or ""),
                     creator=_login(item.get("creator")),
                     target_url=_optional_text(item.get("target_url")),
-                    description=_optional_text(item.get("description")),
+                    description=self.redact(description) if description is not None else None,
                     created_at=api_time(item.get("created_at")),
+                    creator_id=_user_id(item.get("creator")),
                 )
         return None
 
@@ -397,7 +480,7 @@ class GitHub:
                     from_fork=not isinstance(head_repo, str) or head_repo != base_repo,
                     draft=item.get("draft") is True,
                     url=_optional_text(item.get("html_url")),
-                    title=_optional_text(item.get("title")),
+                    title=self.redact(str(item.get("title"))) if isinstance(item.get("title"), str) else None,
                 )
             except (KeyError, TypeError, AttributeError, ValueError):
                 raise malformed("GET", path) from None
@@ -468,6 +551,33 @@ class GitHub:
             raise malformed("GET", path)
         return _base64(content, "GET", path)
 
+    def workflow_run(self, run_id: int) -> WorkflowRun | None:
+        """A workflow run of this repository; None when GitHub has none by that id here."""
+        path = self._repo(f"/actions/runs/{run_id}")
+        try:
+            data = self.get_object(path)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        try:
+            repository = data["repository"]["full_name"]
+            return WorkflowRun(
+                id=_whole(data["id"]),
+                attempt=_whole(data.get("run_attempt", 1)),
+                path=_text(data["path"]),
+                head_sha=_text(data["head_sha"]),
+                event=_text(data["event"]),
+                repository=_text(repository),
+                started_at=api_time(data.get("run_started_at") or data.get("created_at")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise malformed("GET", path) from None
+
+    def redact(self, text: str) -> str:
+        """Text from the API with the token and anything shaped like a credential taken out."""
+        return redact(text, self._secrets)
+
     # -- plumbing -----------------------------------------------------------------------------
     def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         return _json(self.request("GET", path, params=params), "GET", path)
@@ -497,10 +607,16 @@ class GitHub:
         """Every item of a list endpoint, page by page along the `link: <…>; rel="next"` header."""
         url: str | None = path
         query: Mapping[str, str | int] | None = {"per_page": PER_PAGE, **(params or {})}
+        received = 0
         for _ in range(MAX_PAGES):
             if url is None:
                 return
             response = self.request("GET", url, params=query)
+            received += len(response.content)
+            if received > MAX_RESPONSE_BYTES:
+                # Every page is kept by the caller: the whole list is bounded, not only each page.
+                raise GitHubError(f"GET {_path(path)}: GitHub's pages add up to more than "
+                                  f"{MAX_RESPONSE_BYTES // 1048576} MiB; gate stopped there")
             data = _json(response, "GET", url)
             items = data.get(key) if key is not None and isinstance(data, dict) else data
             if not isinstance(items, list):
@@ -521,6 +637,11 @@ class GitHub:
         params: Mapping[str, str | int] | None = None,
         json: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
+        if time.monotonic() > self._total_deadline:
+            raise GitHubError(
+                f"{method} {_path(path)}: gate stopped asking GitHub after {self._total_budget:.0f} s spent on this "
+                "run's requests (GitHub is answering too slowly)"
+            )
         retrying = Retrying(
             retry=retry_if_exception_type(_Transient),
             wait=self._wait,
@@ -546,13 +667,14 @@ class GitHub:
             raise BudgetSpent(f"gate's budget of requests is spent; it did not send {where}")
         self.sent += 1
         try:
-            response = self._http.request(method, path, params=params, json=json)
+            response = self._receive(self._http.build_request(method, path, params=params, json=json), where)
         except httpx.TimeoutException:
             raise _Transient(f"GitHub did not answer {where} in time", None, None) from None
         except httpx.TransportError as exc:
-            raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {exc}", None, None) from None
+            detail = self.redact(" ".join(str(exc).split()))
+            raise _Transient(f"cannot reach GitHub at {self.api_url} for {where}: {detail}", None, None) from None
         remaining = response.headers.get("x-ratelimit-remaining")
-        if remaining is not None and remaining.isdigit():
+        if remaining is not None and re.fullmatch(r"[0-9]{1,12}", remaining):  # not str.isdigit(): "²" is a digit
             self.rate_remaining = int(remaining)
         status = response.status_code
         if status < 400:
@@ -561,8 +683,36 @@ class GitHub:
         limited = response.headers.get("x-ratelimit-remaining") == "0"
         if status >= 500 or status == 429 or (status == 403 and (delay is not None or limited)):
             reason = "rate limited" if status in (403, 429) else "failed"
-            raise _Transient(f"GitHub {reason} {where} ({status} {_message(response)})", delay, status)
-        raise GitHubError(explain(method, _path(path), response), status)
+            message = self.redact(_message(response))
+            raise _Transient(f"GitHub {reason} {where} ({status} {message})", delay, status)
+        raise GitHubError(self.redact(explain(method, _path(path), response)), status)
+
+    def _receive(self, request: httpx.Request, where: str) -> httpx.Response:
+        """The whole answer, read within MAX_RESPONSE_BYTES and `request_deadline` seconds."""
+        deadline = time.monotonic() + self.request_deadline
+        response = self._http.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise GitHubError(
+                        f"GitHub answered {where} with more than {MAX_RESPONSE_BYTES // 1048576} MiB; gate stopped "
+                        "reading (a proxy or a misbehaving server?)"
+                    )
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the answer to {where} took too long", request=request)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        # The body is decoded already: the new response must not decode it again.
+        # Raw bytes: a header value that is not ASCII must pass through, not fail re-encoding.
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in (b"content-encoding", b"content-length")]
+        return httpx.Response(
+            response.status_code, headers=headers, content=b"".join(chunks), request=request,
+            extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")},
+        )
 
     def _asked_delay(self, response: httpx.Response) -> float | None:
         """Seconds GitHub asked us to wait: `retry-after`, else until `x-ratelimit-reset`."""
@@ -627,7 +777,7 @@ def malformed(method: str, path: str) -> GitHubError:
 def _json(response: httpx.Response, method: str, path: str) -> Any:
     try:
         return response.json()
-    except ValueError:  # also UnicodeDecodeError: a body that is not even text
+    except (ValueError, RecursionError):  # also UnicodeDecodeError: a body that is not even text
         raise malformed(method, path) from None
 
 
@@ -660,6 +810,20 @@ def _text(value: object) -> str:
     return value
 
 
+def _whole(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected an integer, not {value!r}")
+    return value
+
+
+def _user_id(user: object) -> int | None:
+    if isinstance(user, dict):
+        value = user.get("id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
 def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -670,21 +834,30 @@ def _number(value: object) -> int:
 
 
 def api_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
+    """A time GitHub gave, or None when it is missing, not a time, or has no offset.
+
+    GitHub writes ISO 8601 in UTC with a `Z`. A time without an offset cannot be compared with
+    one that has it (Python refuses), and guessing its zone could move a label before or after a
+    push: such an answer counts as giving no time, which rejects what depends on it.
+    """
+    if not isinstance(value, str) or not value or len(value) > 64:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
+    return moment if moment.utcoffset() is not None else None
 
 def _message(response: httpx.Response) -> str:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     message = data.get("message") if isinstance(data, dict) else None
-    return f"{response.reason_phrase}: {message}" if message else response.reason_phrase
+    if not message:
+        return response.reason_phrase
+    text = " ".join(str(message).split())  # one line, whatever GitHub (or a proxy) wrote
+    return f"{response.reason_phrase}: {text if len(text) <= 300 else text[:297] + '...'}"
 
 
 def _login(user: object) -> str | None:

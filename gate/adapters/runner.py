@@ -21,6 +21,7 @@ from pathlib import Path, PureWindowsPath
 
 from gate.core.errors import UsageError
 from gate.core.report.github import escape_data, workflow_command
+from gate.core.text import one_line, printable
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 DEFAULT_WORKSPACE = "/github/workspace"
@@ -77,10 +78,21 @@ class ActionSettings:
     token: str = field(default="", repr=False)
     # The `sweep` input: set the golden-window status of every open pull request (a schedule always does).
     sweep: bool = False
-    # This run, for the address a commit status links to.
+    # This run: the address a commit status links to, and what recognises statuses earlier runs wrote.
     server_url: str = "https://github.com"
     run_id: int | None = None
     run_attempt: int = 1
+    workflow_ref: str = ""  # owner/name/.github/workflows/gate.yml@refs/heads/main
+
+    @property
+    def workflow_path(self) -> str | None:
+        """The workflow file of this run (from GITHUB_WORKFLOW_REF), e.g. .github/workflows/gate.yml."""
+        prefix = f"{self.repository}/"
+        ref = self.workflow_ref
+        if not ref.casefold().startswith(prefix.casefold()):
+            return None
+        path = ref[len(prefix):].partition("@")[0]
+        return path or None
 
     @property
     def run_url(self) -> str:
@@ -123,6 +135,7 @@ class ActionSettings:
             server_url=(env.get("GITHUB_SERVER_URL", "").strip() or "https://github.com").rstrip("/"),
             run_id=_positive(env.get("GITHUB_RUN_ID")),
             run_attempt=_positive(env.get("GITHUB_RUN_ATTEMPT")) or 1,
+            workflow_ref=env.get("GITHUB_WORKFLOW_REF", "").strip(),
         )
 
 
@@ -161,16 +174,17 @@ def add_mask(value: str) -> str:
     return f"::add-mask::{escape_data(value)}"
 
 
+# gate's own messages are one line each, whatever a path, a ref or an API answer inside them holds.
 def notice(message: str, title: str | None = None) -> str:
-    return workflow_command("notice", {"title": title}, message)
+    return workflow_command("notice", {"title": title}, one_line(message))
 
 
 def warning(message: str, title: str | None = None) -> str:
-    return workflow_command("warning", {"title": title}, message)
+    return workflow_command("warning", {"title": title}, one_line(message))
 
 
 def error(message: str, title: str | None = None) -> str:
-    return workflow_command("error", {"title": title}, message)
+    return workflow_command("error", {"title": title}, one_line(message))
 
 
 def group(title: str) -> str:
@@ -199,7 +213,7 @@ def write_outputs(path: Path | None, outputs: Mapping[str, str]) -> None:
         return
     with path.open("a", encoding="utf-8") as handle:
         for name, value in outputs.items():
-            handle.write(output_block(name, value))
+            handle.write(output_block(name, printable(value)))
 
 
 def fit_summary(markdown: str, room: int) -> str:
@@ -219,6 +233,7 @@ def append_summary(path: Path | None, markdown: str, limit: int = STEP_SUMMARY_L
     if path is None:
         return False
     used = path.stat().st_size if path.exists() else 0
+    markdown = printable(markdown)  # a name's bytes that are not UTF-8 as \xNN: the file is UTF-8
     text = fit_summary(markdown if markdown.endswith("\n") else markdown + "\n", max(0, limit - used))
     with path.open("a", encoding="utf-8") as handle:
         handle.write(text)

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from gate.core.errors import ExternalError, GateError
 from gate.core.notice import NoticeError, SnsMessage, deployment_message, deployment_notice, render_text, validate
+from gate.core.redact import redact
 
 if TYPE_CHECKING:
     from gate.core.judge import Judgement
 
 # Throttling codes SNS and KMS return that botocore's standard mode does not retry by itself.
 EXTRA_RETRYABLE_CODES = frozenset({"Throttled", "KMSThrottling", "KMSThrottlingException"})
-_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+_ARN = re.compile(r"arn:aws[a-zA-Z-]*:sns:([a-z0-9-]+):[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 
 
 class PublishError(ExternalError):
@@ -76,12 +77,12 @@ def publish_notice(
 
 
 def region_of(topic_arn: str) -> str | None:
-    match = _ARN.match(topic_arn)
+    match = _ARN.fullmatch(topic_arn)
     return match.group(1) if match else None
 
 
 def check_topic_arn(topic_arn: str) -> None:
-    if not _ARN.match(topic_arn):
+    if not _ARN.fullmatch(topic_arn):
         raise PublishError(
             f"'{_clip(topic_arn, 120)}' is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"
         )
@@ -160,7 +161,7 @@ def describe_error(exc: BaseException, settings: SnsSettings) -> PublishError:
     name = type(exc).__name__
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:
-        code = response["Error"].get("Code", "Unknown")
+        code = _clip(str(response["Error"].get("Code", "Unknown")), 80)
         text = response["Error"].get("Message", "")
         return PublishError(f"SNS refused the notice: {code}: {_clip(text, 200)} ({_where(settings)})")
     if name in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
@@ -191,5 +192,6 @@ def _strip_userinfo(url: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    single = " ".join(str(text).split())
+    """Text from AWS as one line: credentials an error may echo redacted before it is cut."""
+    single = redact(" ".join(str(text).split()))
     return single if len(single) <= limit else single[: limit - 3] + "..."

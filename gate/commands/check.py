@@ -14,6 +14,7 @@ from gate.commands.local import judged
 from gate.core.errors import EXIT_BLOCKED, EXIT_PASS, UsageError
 from gate.core.models import Outcome
 from gate.core.request import SimulatedLabels
+from gate.core.text import printable
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
         report = text.render(judgement, color=colour)
     else:
         report = renderer(args.format)(judgement)
+    report = printable(report)  # a name's bytes that are not UTF-8 as \xNN: reports are UTF-8 text
     code = EXIT_BLOCKED if judgement.verdict.outcome is Outcome.FAIL else EXIT_PASS
     if args.output is not None:
         try:

@@ -21,6 +21,7 @@ from gate.commands.local import judged
 from gate.core.errors import EXIT_PASS, ExternalError, UsageError
 from gate.core.notice import SnsMessage
 from gate.core.request import NoOverride
+from gate.core.text import printable
 
 TOPIC_ENV = "GATE_SNS_TOPIC_ARN"
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 message = deployment_message(judgement, topic_arn=topic_arn, repository=repository)
             except NoticeError as exc:
                 raise ExternalError(f"notify: the deployment notice cannot be sent: {exc}") from None
-            sys.stdout.write(dry_run_text(message, topic_arn))
+            sys.stdout.write(printable(dry_run_text(message, topic_arn)))
             return EXIT_PASS
         from gate.adapters import sns
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         settings = sns.SnsSettings(topic_arn=topic_arn, region=args.region, endpoint_url=args.endpoint_url)
         outcome = sns.publish_notice(judgement, settings, repository=repository)
     if not outcome.published:
-        sys.stdout.write(outcome.rendered)
+        sys.stdout.write(printable(outcome.rendered))
         sys.stdout.flush()
         raise ExternalError(f"notify: the deployment notice was not published: {outcome.error}")
     print(f"gate: deployment notice published to {topic_arn} (message id {outcome.message_id})", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gate.commands import error_line
 from gate.commands.local import read_policy_file
 from gate.core import policy
 from gate.core.errors import EXIT_PASS, EXIT_USAGE, GateError
@@ -19,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             policy.parse_policy(read_policy_file(path), str(path))
         except GateError as exc:
-            print(f"gate: {exc}", file=sys.stderr)
+            error_line(str(exc))
             failed = True
         else:
             print(f"{path}: valid")

@@ -127,7 +127,8 @@ def _apply_level(finding: Finding, level: Severity | None) -> Finding:
 def judge(
     findings: list[Finding], activations: list[Activation], override: Override | None, policy: Policy
 ) -> Verdict:
-    waivable = set(policy.override.waivable) - {INTERNAL_ERROR}
+    # The policy refuses to list these; excluded here too, since waiving them would pass what was not judged.
+    waivable = set(policy.override.waivable) - {INTERNAL_ERROR, INVALID_FILE}
     if override is not None and override.accepted:
         findings = [
             dataclasses.replace(f, waived=True)

@@ -1,7 +1,8 @@
 """Path globs as policies write them: `*` within one path segment, `**` across segments.
 
 `services/*` matches `services/checkout`; `**/vendor/**` matches any path under a vendor folder.
-Patterns are compiled once and cached.
+Patterns are compiled once and cached. A path matches only as a whole, whatever it contains
+(newlines and bytes that are not UTF-8 included); a bracket that is not a valid class is literal.
 """
 
 from __future__ import annotations
@@ -38,22 +39,33 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
                 body = pattern[i + 1 : end].replace("\\", "\\\\")
                 if body.startswith("!"):
                     body = "^" + body[1:]
-                parts.append(f"[{body}]")
+                parts.append(_bracket(body) or re.escape(pattern[i : end + 1]))
                 i = end + 1
         else:
             parts.append(re.escape(char))
             i += 1
-    return re.compile("".join(parts) + r"\Z")
+    # DOTALL and a full match: a path matches as a whole whatever it contains, a newline included,
+    # so a file cannot slip past a glob by its name.
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _bracket(body: str) -> str | None:
+    """A character class as a regex, or None when it is not one (`[]`, `[z-a]`): then it is literal."""
+    try:
+        re.compile(f"[{body}]")
+    except re.error:
+        return None
+    return f"[{body}]"
 
 
 def matches(path: str, pattern: str) -> bool:
     """Whether the whole path matches; a pattern naming a folder also matches everything below it."""
     regex = compile_glob(pattern)
-    if regex.match(path):
+    if regex.fullmatch(path):
         return True
     # `vendor` or `services/legacy/*` as an ignore pattern means the folder and what it holds.
     segments = path.split("/")
-    return any(regex.match("/".join(segments[:n])) for n in range(1, len(segments)))
+    return any(regex.fullmatch("/".join(segments[:n])) for n in range(1, len(segments)))
 
 
 def matches_any(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -66,6 +78,6 @@ def service_root(path: str, patterns: tuple[str, ...] | list[str]) -> str | None
     # The file name itself is never a service; only folders that contain it.
     for n in range(1, len(segments)):
         prefix = "/".join(segments[:n])
-        if any(compile_glob(pattern).match(prefix) for pattern in patterns):
+        if any(compile_glob(pattern).fullmatch(prefix) for pattern in patterns):
             return prefix
     return None

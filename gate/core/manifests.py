@@ -13,10 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gate.core.yamlio import YamlError, YMap, load_all
+from gate.core.limits import MAX_FILE_BYTES, too_large
+from gate.core.yamlio import YamlError, YMap, load_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are generated bundles; judging them would stall CI
+__all__ = ["FLAGGER_GROUP", "MAX_FILE_BYTES", "YAML_SUFFIXES", "Document", "ManifestFile", "as_number", "get_path",
+           "load_manifest", "same_namespace"]
 FLAGGER_GROUP = "flagger.app"  # Flagger's API group; other projects also have a kind named Canary
 
 # Go-template control flow or an unquoted action at the start of a value: the mark of a Helm chart
@@ -91,6 +93,7 @@ class ManifestFile:
     error_line: int | None = None
     is_template: bool = False  # a Helm template that does not parse: a notice, not an error
     missing: bool = False
+    nodes: int = 0  # values parsed: what keeping the file costs
 
     @property
     def ok(self) -> bool:
@@ -114,31 +117,27 @@ def load_manifest(path: str, content: bytes | None) -> ManifestFile:
     """Parse a manifest file's bytes (None: the file is absent on that side)."""
     if content is None:
         return ManifestFile(path=path, missing=True)
-    if len(content) > MAX_FILE_BYTES:
-        return ManifestFile(
-            path=path,
-            error=f"too large to judge ({len(content) / 1048576:.1f} MiB; gate reads files up to "
-            f"{MAX_FILE_BYTES // 1048576} MiB)",
-        )
+    if (large := too_large(content)) is not None:
+        return ManifestFile(path=path, error=large)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return ManifestFile(path=path, error="not UTF-8 text: is this really a YAML file?")
     try:
-        raw = load_all(text)
+        loaded = load_stream(text)
     except YamlError as exc:
         return ManifestFile(
             path=path, error=exc.message, error_line=exc.line, is_template=bool(_TEMPLATE_ACTION.search(text))
         )
     documents: list[Document] = []
-    for index, data in enumerate(raw):
+    for index, data in enumerate(loaded.documents):
         if data is None:
             continue  # empty documents and a trailing `---` are fine
         if isinstance(data, YMap):
             documents.append(Document(path=path, index=index, data=data))
         # A top-level list or scalar is a valid YAML file that holds no resources (a values list, a
         # kustomize patch list); checks that need a specific shape say so themselves.
-    return ManifestFile(path=path, documents=tuple(documents))
+    return ManifestFile(path=path, documents=tuple(documents), nodes=loaded.nodes)
 
 
 def _empty_map(line: int) -> YMap:
@@ -167,12 +166,18 @@ def as_number(value: Any) -> float | None:
     """A YAML number (or a numeric string, which some manifests quote) as a float; None otherwise.
 
     Booleans are not numbers here, though Python treats them as ints: `threshold: true` is a mistake
-    to report, not the number 1.
+    to report, not the number 1. Neither are NaN and the infinities (`.nan`, `.inf`, `1e999`).
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float: no count, weight or bound is one
+            return None
+        # NaN compares false with every bound and infinity passes every minimum: neither is a
+        # number a manifest can mean (Kubernetes rejects both), so neither may decide a check.
+        return number if math.isfinite(number) else None
     if isinstance(value, str):
         try:
             number = float(value.strip())

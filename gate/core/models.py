@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from gate.core import limits
+
 if TYPE_CHECKING:
     from gate.core.manifests import Document, ManifestFile
 
@@ -232,12 +234,18 @@ class Context:
     _manifests: dict[tuple[Side, str], ManifestFile] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Lookups asked once per finding, indexed once: a file of thousands of objects must not cost
+    # the square of them.
+    _by_path: dict[str, ChangedFile] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _objects: dict[str, dict[tuple[str, str, str, str | None], Document]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def file(self, path: str) -> ChangedFile | None:
-        for changed in self.files:
-            if changed.path == path:
-                return changed
-        return None
+        if not self._by_path:
+            for changed in self.files:
+                self._by_path.setdefault(changed.path, changed)
+        return self._by_path.get(path)
 
     def changed(self, *, suffixes: tuple[str, ...] = (), at_head: bool = True) -> Iterator[ChangedFile]:
         """Changed files, optionally filtered by suffix and by existing at head."""
@@ -269,11 +277,13 @@ class Context:
         changed = self.file(document.path)
         if changed is None or changed.status is FileStatus.ADDED:
             return None
-        previous = self.manifest(changed.old_path or changed.path, Side.BASE)
-        for candidate in previous.resources(kinds=(document.kind,), groups=(document.group,)):
-            if (candidate.name, candidate.namespace) == (document.name, document.namespace):
-                return candidate
-        return None
+        path = changed.old_path or changed.path
+        if path not in self._objects:
+            index: dict[tuple[str, str, str, str | None], Document] = {}
+            for candidate in self.manifest(path, Side.BASE).resources():
+                index.setdefault((candidate.group, candidate.kind, candidate.name, candidate.namespace), candidate)
+            self._objects[path] = index
+        return self._objects[path].get((document.group, document.kind, document.name, document.namespace))
 
     def unchanged(self, document: Document) -> bool:
         """Whether this change leaves the object exactly as it was (its findings are pre-existing)."""
@@ -287,13 +297,26 @@ class Context:
         return None
 
     def manifest(self, path: str, side: Side = Side.HEAD) -> ManifestFile:
-        """The parsed YAML documents of a file, read and parsed once per side."""
-        from gate.core.manifests import load_manifest
+        """The parsed YAML documents of a file, read and parsed once per side.
+
+        Parsed files are kept for every check that asks again, so what one judgement keeps is
+        bounded too: past MAX_NODES_KEPT values, a further file is refused as too much to judge
+        (fail closed) rather than parsed.
+        """
+        from gate.core.manifests import ManifestFile, load_manifest
 
         key = (side, path)
         if key not in self._manifests:
-            tree = self.head_tree if side is Side.HEAD else self.base_tree
-            self._manifests[key] = load_manifest(path, tree.read(path))
+            kept = sum(m.nodes for m in self._manifests.values())
+            if kept >= limits.MAX_NODES_KEPT:
+                self._manifests[key] = ManifestFile(
+                    path=path,
+                    error=f"the change holds more YAML than gate judges at once ({kept:,} values read before this "
+                    "file); split the change, or list generated files under the policy's `ignore`",
+                )
+            else:
+                tree = self.head_tree if side is Side.HEAD else self.base_tree
+                self._manifests[key] = load_manifest(path, tree.read(path))
         return self._manifests[key]
 
 

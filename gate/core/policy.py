@@ -28,12 +28,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from gate.core.checks import REGISTRY
 from gate.core.checks.base import CheckOptions, CheckSpec
 from gate.core.errors import PolicyError
+from gate.core.limits import size_of
 from gate.core.models import INTERNAL_ERROR, INVALID_FILE, Severity
 from gate.core.yamlio import YamlError, load_one
 
 # An accepted override waives the findings of every check; never those of the engine's own rules
 # (a file gate could not read, a check that crashed), since then nothing was judged.
 WAIVABLE_BY_DEFAULT = tuple(REGISTRY)
+# gate fails closed on these: a label that waived them would pass what gate could not judge.
+NEVER_WAIVABLE = {
+    INVALID_FILE: "gate could not read a file it must judge, so nothing in it was judged",
+    INTERNAL_ERROR: "gate could not decide",
+}
+MAX_POLICY_BYTES = 1024 * 1024  # a policy is a page of YAML
 
 
 class OverridePolicy(BaseModel):
@@ -41,7 +48,9 @@ class OverridePolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    label: str = Field("gate/override", description="The pull-request label that asks for an override.")
+    label: str = Field(
+        "gate/override", min_length=1, description="The pull-request label that asks for an override."
+    )
     roles: tuple[str, ...] = Field(
         ("admin", "maintain"),
         description="Repository roles (GitHub role_name) whose label is accepted.",
@@ -55,10 +64,10 @@ class OverridePolicy(BaseModel):
     @classmethod
     def _known_rules(cls, waivable: tuple[str, ...]) -> tuple[str, ...]:
         for rule_id in waivable:
-            if rule_id == INTERNAL_ERROR:
-                raise ValueError(f"{INTERNAL_ERROR} can never be waived: gate could not decide")
-            if rule_id not in REGISTRY and rule_id != INVALID_FILE:
-                raise ValueError(f"unknown rule id '{rule_id}' (known: {', '.join([*REGISTRY, INVALID_FILE])})")
+            if rule_id in NEVER_WAIVABLE:
+                raise ValueError(f"{rule_id} can never be waived: {NEVER_WAIVABLE[rule_id]}")
+            if rule_id not in REGISTRY:
+                raise ValueError(f"unknown rule id '{rule_id}' (waivable: {', '.join(REGISTRY)})")
         return waivable
 
 
@@ -251,6 +260,13 @@ def default_policy() -> Policy:
 
 def parse_policy(text: str | bytes, source: str) -> Policy:
     """Validate a policy's text; `source` names it in every error."""
+    if (size_of(text) if isinstance(text, bytes) else len(text)) > MAX_POLICY_BYTES:
+        raise PolicyError(f"{source}: larger than {MAX_POLICY_BYTES // 1024} KiB; a policy is a page of YAML")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(f"{source}: not UTF-8 text (byte {exc.start})") from None
     try:
         data = load_one(text)
     except YamlError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fake_github import PROXY_PAGE, FakeGitHub
-from helpers import FIXTURES, GitRepo, documented_service, run_gate
+from helpers import FIXTURES, GitRepo, documented_service, run_gate, run_gate_measured
 from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env_fixture, closed_port, moto_fixture  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +32,8 @@ class Run:
     stderr: str
     outputs: dict[str, str]
     summary: str
+    seconds: float = 0.0
+    max_rss_mib: float = 0.0
 
 @dataclass
 class Change:
@@ -79,8 +81,13 @@ def pull_request_event(tmp_path: Path, change: Change, number: int = 5, action: 
         "label": {"name": LABEL, "color": "d73a4a"},
     })
 
+RUN_ID = 4242
+WORKFLOW = ".github/workflows/gate.yml"
+
+
 def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str, event_path: Path,
-               sha: str, now: str | None = NOW, **inputs: str) -> Run:
+               sha: str, now: str | None = NOW, run_id: int = RUN_ID, attempt: int = 1,
+               extra_env: dict[str, str] | None = None, measured: bool = False, **inputs: str) -> Run:
     output, summary = tmp_path / "github_output", tmp_path / "step_summary"
     output.write_text("")
     summary.write_text("")
@@ -98,6 +105,10 @@ def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str,
         "GITHUB_OUTPUT": str(output),
         "GITHUB_STEP_SUMMARY": str(summary),
         "RUNNER_TEMP": str(temp),
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_RUN_ID": str(run_id),
+        "GITHUB_RUN_ATTEMPT": str(attempt),
+        "GITHUB_WORKFLOW_REF": f"{fake.repository}/{WORKFLOW}@refs/heads/main",
         "INPUT_GITHUB-TOKEN": TOKEN,
         # `gate action` marks the workspace safe in the global git config: keep that in the test.
         "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
@@ -105,10 +116,15 @@ def run_action(tmp_path: Path, fake: FakeGitHub, repo: GitRepo, event_name: str,
     }
     if now is not None:
         env["GATE_NOW"] = now
-    result = run_gate("action", env=env, cwd=repo.path, timeout=120)
+    env.update(extra_env or {})
+    if measured:
+        cost = run_gate_measured("action", env=env, cwd=repo.path, timeout=120)
+        result = subprocess.CompletedProcess(["gate", "action"], cost.returncode, cost.stdout, cost.stderr)
+    else:
+        result = run_gate("action", env=env, cwd=repo.path, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
-    return Run(result.returncode, result.stdout, result.stderr, parse_outputs(output.read_text()),
-               summary.read_text())
+    return Run(result.returncode, result.stdout, result.stderr, parse_outputs(output.read_text(encoding="utf-8")),
+               summary.read_text(encoding="utf-8"), *((cost.seconds, cost.max_rss_mib) if measured else ()))
 
 def parse_outputs(text: str) -> dict[str, str]:
     blocks = re.findall(r"^([\w-]+)<<(ghadelimiter_\w+)\n(.*?)\n\2$", text, flags=re.S | re.M)
@@ -445,23 +461,58 @@ def test_a_merge_group_with_an_unreadable_head_ref_is_an_input_error(tmp_path: P
 @pytest.mark.parametrize(
     ("event_name", "file", "adapt", "says"),
     [
-        pytest.param("pull_request", "pull_request.ready_for_review.json", {}, "of type 'ready_for_review'",
-                     id="pr-ready-for-review"),
-        pytest.param("push", "push.json", {}, "default branch only, not refs/tags/simple-tag", id="push-tag"),
+        pytest.param("push", "push.json", {"deleted": False}, "pushes to the default branch only (the deployment notice), "
+                     "not refs/tags/simple-tag", id="push-tag"),
         pytest.param("issues", "pull_request.opened.json", {}, "does not judge 'issues' events", id="other-event"),
+        pytest.param("pull_request_target", "pull_request.opened.json", {}, "does not judge pull_request_target",
+                     id="pull-request-target"),
     ],
 )
-def test_events_gate_does_not_judge_are_a_notice(tmp_path: Path, fake: FakeGitHub, event_name: str, file: str,
-                                                 adapt: dict[str, Any], says: str) -> None:
+def test_events_gate_does_not_judge_fail_with_one_line_naming_the_events_to_use(
+    tmp_path: Path, fake: FakeGitHub, event_name: str, file: str, adapt: dict[str, Any], says: str
+) -> None:
+    # A required check wired to such an event must not turn green on a judgement that never happened.
     repo = GitRepo(tmp_path / "workspace")
     sha = repo.commit({"README.md": "# shop\n"}, "start")
 
     run = run_action(tmp_path, fake, repo, event_name, event(tmp_path, file, adapt), sha)
 
-    assert run.code == 0
-    assert re.search(r"^::notice title=gate::.*" + re.escape(says), run.stdout, flags=re.M)
-    assert run.outputs == {"verdict": ""}
+    assert run.code == 2, run.stdout
+    errors = [line for line in run.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1 and says in errors[0]
+    assert "run gate on pull_request" in errors[0]
+    assert run.outputs == {}
     assert fake.requests == []
+
+
+def test_a_pull_request_closed_without_merging_is_a_notice(tmp_path: Path, fake: FakeGitHub) -> None:
+    repo = GitRepo(tmp_path / "workspace")
+    sha = repo.commit({"README.md": "# shop\n"}, "start")
+    event_path = event(tmp_path, "pull_request.closed.json", {"pull_request.merged": False})
+
+    run = run_action(tmp_path, fake, repo, "pull_request", event_path, sha)
+
+    assert run.code == 0
+    assert re.search(r"^::notice title=gate::.*closed without being merged", run.stdout, flags=re.M)
+    assert run.outputs == {"verdict": ""}
+
+
+def test_other_pull_request_activity_is_judged_like_a_push_to_it(tmp_path: Path, fake: FakeGitHub) -> None:
+    change = new_service_without_runbook(tmp_path)
+    fake.add_pull(5, author="ana", head_sha=change.head, base_sha=change.base)
+
+    run = run_action(tmp_path, fake, change.repo, "pull_request",
+                     pull_request_event(tmp_path, change, action="opened") , change.head)
+    ready = pull_request_event(tmp_path, change, action="opened")
+    payload = json.loads(ready.read_text())
+    payload["action"] = "ready_for_review"
+    ready.write_text(json.dumps(payload))
+    again = run_action(tmp_path, fake, change.repo, "pull_request", ready, change.head)
+
+    assert (run.code, again.code) == (1, 1)
+    assert again.outputs["verdict"] == "fail"
+    assert "pull request #5 (ready_for_review)" in again.stdout
+
 
 def test_the_token_is_masked_first_and_never_printed_otherwise(tmp_path: Path, fake: FakeGitHub) -> None:
     change = new_service_without_runbook(tmp_path)
@@ -512,14 +563,19 @@ def test_a_push_publishes_the_notice_once(tmp_path: Path, fake: FakeGitHub, moto
     topic_arn, queue = moto.topic_with_queue(raw=True)
     inputs = {"SNS-TOPIC-ARN": topic_arn, "AWS-REGION": REGION, "SNS-ENDPOINT-URL": moto.endpoint}
 
+    fake.add_run(RUN_ID, head_sha=after)
+
     first = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after, **inputs)
-    second = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after, **inputs)
+    second = run_action(tmp_path, fake, repo, "push", push_event(tmp_path, before, after), after, attempt=2,
+                        **inputs)  # a re-run of the same workflow run
 
     assert (first.code, second.code) == (0, 0), first.stdout + first.stderr
     assert len(moto.drain(queue)) == 1
     statuses = fake.calls("POST", f"/statuses/{after}")
     assert len(statuses) == 1
     assert statuses[0].body["context"] == "gate/notice" and statuses[0].body["state"] == "success"
+    assert statuses[0].body["target_url"] == f"https://github.com/{fake.repository}/actions/runs/{RUN_ID}/attempts/1"
+    assert fake.calls("GET", f"/actions/runs/{RUN_ID}$")  # the run the status names was checked
     assert "deployment notice published" in first.summary
     assert "already published" in second.summary
 

@@ -12,6 +12,7 @@ the judgement, the reports, the exit code. The parts, one concern each:
 - `status`: the `gate/golden-window` status of a pull request's head;
 - `sweep` and `remote`: on a schedule, every open pull request's window status, judged again;
 - `clock`: the time gate judges at;
+- `crash`: the judgement that stands in when judging raised (a bug), so reports and the notice still go out;
 - `notes` and `console`: what the action adds to the job summary, and how it writes to the log.
 
 Nothing here fails the step for a reporting problem (a read-only token, a comment GitHub refuses):
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from gate.adapters import runner
 from gate.adapters.git import Git
@@ -31,7 +33,8 @@ from gate.adapters.github import GitHub
 from gate.adapters.runner import ActionSettings
 from gate.commands.action.change import resolve_change
 from gate.commands.action.clock import judging_time
-from gate.commands.action.console import say
+from gate.commands.action.console import clean, mask, say
+from gate.commands.action.crash import crashed_judgement
 from gate.commands.action.deployment import deployment_notice
 from gate.commands.action.events import Plan, Sweep, load_event, plan_for
 from gate.commands.action.evidence import VerifiedLabel
@@ -39,10 +42,13 @@ from gate.commands.action.notes import Notes
 from gate.commands.action.pull import pull_request, read_pull
 from gate.commands.action.reports import comment, report
 from gate.commands.action.status import set_window_status
-from gate.core.errors import EXIT_BLOCKED, EXIT_PASS, GateError
+from gate.core.errors import EXIT_BLOCKED, EXIT_INTERNAL, EXIT_PASS, GateError
 from gate.core.judge import Judgement, judge
 from gate.core.models import Outcome
 from gate.core.request import REPO_POLICY_PATH, RepositoryPolicy, Request
+from gate.core.text import one_line
+
+T = TypeVar("T")
 
 
 def run(args: argparse.Namespace | None = None) -> int:
@@ -52,12 +58,13 @@ def run(args: argparse.Namespace | None = None) -> int:
         say(runner.error(str(exc), title="gate"))
         return exc.exit_code
     if settings.token:
-        say(runner.add_mask(settings.token))  # before any other line reaches the log
+        mask(settings.token)  # before any other line reaches the log
     try:
         return _run(settings)
     except GateError as exc:
         say(runner.error(str(exc), title="gate"))
-        runner.append_summary(settings.summary_path, f"## ❌ gate could not judge this change\n\n{exc}\n")
+        runner.append_summary(settings.summary_path,
+                              f"## ❌ gate could not judge this change\n\n{clean(one_line(str(exc)))}\n")
         return exc.exit_code
 
 
@@ -78,17 +85,47 @@ def _run(settings: ActionSettings) -> int:
     # The workspace belongs to the runner's user, not the container's: git must be told to trust it.
     with GitHub(settings.api_url, settings.token, settings.repository) as github, \
             Git(settings.workspace, trust_owner=True) as git:
-        request = _request(git, github, settings, plan, payload, now, notes)
-        judgement = judge(request, git)
+        request: Request | None = None
+        try:
+            request = _request(git, github, settings, plan, payload, now, notes)
+            judgement, crashed = judge(request, git), False
+        except GateError:
+            raise
+        except Exception as exc:
+            if os.environ.get("GATE_DEBUG"):
+                raise
+            # A bug in gate: the judgement is a blocking internal-error, and on a push the notice
+            # still goes out with it, since the change has landed whatever gate's state.
+            judgement, crashed = crashed_judgement(git, plan, settings, now, request, exc), True
         _note_missing_policy(judgement, notes)
-        notice_failed = plan.notice and deployment_notice(github, settings, judgement, notes)
+        notice_failed = plan.notice and _isolated("the deployment notice", notes, True,
+                                                  lambda: deployment_notice(github, settings, judgement, notes))
         report(settings, judgement, notes)
         if plan.window_status:
-            set_window_status(github, settings, plan, judgement, notes)
+            _isolated("the golden-window status", notes, None,
+                      lambda: set_window_status(github, settings, plan, judgement, notes))
         if plan.comment and plan.pull_number is not None:
-            comment(github, settings, plan.pull_number, judgement, notes)
+            _isolated("the pull-request comment", notes, None,
+                      lambda: comment(github, settings, plan.pull_number or 0, judgement, notes))
         notes.flush(settings.summary_path)
+    if crashed:
+        say(runner.error("gate crashed while judging this change (a bug in gate); the reports and the notice carry "
+                         "the internal-error", title="gate"))
+        return EXIT_INTERNAL
     return _exit_code(settings, plan, judgement, notice_failed)
+
+
+def _isolated(what: str, notes: Notes, failed: T, step: Callable[[], T]) -> T:
+    """Run one reporting step; a bug in it is an error line, and the other steps still run."""
+    try:
+        return step()
+    except Exception as exc:
+        if os.environ.get("GATE_DEBUG"):
+            raise
+        message = f"{what} failed (a bug in gate): {type(exc).__name__}: {exc}"
+        say(runner.error(message, title="gate"))
+        notes.add(message)
+        return failed
 
 
 def _request(

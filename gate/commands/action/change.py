@@ -30,7 +30,8 @@ def resolve_change(git: Git, github: GitHub, plan: Plan, notes: Notes) -> Checke
     base, head = plan.base, plan.head
     if git.has(head) and (base is None or git.has(base)):
         if plan.merge_base and base is not None:
-            base = git.merge_base(base, head) or base
+            # Resolved first: what reaches git's command line is a sha, never text from the event.
+            base = git.merge_base(git.resolve(base), git.resolve(head)) or base
         return CheckedOutChange(Refs(base=base, head=head))
     if plan.pull_number is None:
         missing = head if not git.has(head) else base

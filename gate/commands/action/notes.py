@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.adapters import runner
-from gate.commands.action.console import say
+from gate.commands.action.console import clean, say
+from gate.core.text import one_line
 
 
 @dataclass
@@ -16,7 +17,7 @@ class Notes:
     details: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, line: str) -> None:
-        self.lines.append(line)
+        self.lines.append(one_line(line))  # one list item, whatever the line quotes
 
     def notice(self, message: str) -> None:
         """Say it in the summary and as a notice in the log."""
@@ -42,4 +43,4 @@ class Notes:
     def flush(self, summary_path: Path | None) -> None:
         text = self.markdown()
         if text:
-            runner.append_summary(summary_path, text)
+            runner.append_summary(summary_path, clean(text))

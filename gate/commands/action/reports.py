@@ -8,12 +8,13 @@ result is the verdict's.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from gate.adapters import runner
 from gate.adapters.github import GitHub, GitHubError
 from gate.adapters.runner import ActionSettings
-from gate.commands.action.console import say, say_verbatim, write
+from gate.commands.action.console import clean, say, say_verbatim, write
 from gate.commands.action.notes import Notes
 from gate.core.judge import Judgement
 from gate.core.models import Severity
@@ -22,20 +23,27 @@ REPORT_NAME = "gate-report.json"
 
 
 def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None:
+    """Every output, each on its own: a bug in one format is an error line, never the others' loss."""
     from gate.core.report import github as annotations
     from gate.core.report import json as json_report
     from gate.core.report import markdown, text
 
     verdict = judgement.verdict
     report_path, shown_path = report_location(settings)
-    try:
-        report_path.write_text(json_report.render(judgement), encoding="utf-8")
-    except OSError as exc:
+
+    def json_file() -> None:
+        nonlocal shown_path
+        try:
+            report_path.write_text(json_report.render(judgement), encoding="utf-8")
+        except OSError as exc:
+            shown_path = ""
+            notes.add(f"gate could not write the JSON report to {report_path}: {exc.strerror}")
+
+    if not _rendered("the JSON report", notes, json_file):
         shown_path = ""
-        notes.add(f"gate could not write the JSON report to {report_path}: {exc.strerror}")
-    say_verbatim("gate report", text.render(judgement))
-    write(annotations.render(judgement))
-    runner.write_outputs(
+    _rendered("the text report", notes, lambda: say_verbatim("gate report", text.render(judgement)))
+    _rendered("the annotations", notes, lambda: write(annotations.render(judgement)))
+    _rendered("the outputs", notes, lambda: runner.write_outputs(
         settings.output_path,
         {
             "verdict": verdict.outcome.value,
@@ -45,8 +53,23 @@ def report(settings: ActionSettings, judgement: Judgement, notes: Notes) -> None
             "waived": str(len(verdict.waived)),
             "report": shown_path,
         },
-    )
-    runner.append_summary(settings.summary_path, markdown.render(judgement))
+    ))
+    _rendered("the job summary", notes, lambda: runner.append_summary(
+        settings.summary_path, clean(markdown.render(judgement))
+    ))
+
+
+def _rendered(what: str, notes: Notes, step: Callable[[], object]) -> bool:
+    try:
+        step()
+    except Exception as exc:
+        if os.environ.get("GATE_DEBUG"):
+            raise
+        message = f"{what} could not be written (a bug in gate): {type(exc).__name__}: {exc}"
+        say(runner.error(message, title="gate"))
+        notes.add(message)
+        return False
+    return True
 
 
 def report_location(settings: ActionSettings) -> tuple[Path, str]:
@@ -67,9 +90,16 @@ def comment(github: GitHub, settings: ActionSettings, number: int, judgement: Ju
     if not settings.token:
         notes.add("no github-token, so no pull-request comment; the report is in this summary")
         return
-    body = comment.render(judgement)
+    body = clean(comment.render(judgement))
     try:
-        existing = github.find_comment(number, comment.MARKER)
+        # Only a comment gate's own identity wrote is gate's to edit. If GitHub cannot say who
+        # that is, gate posts a new comment rather than edit one it cannot prove is its own.
+        try:
+            me = github.identity()
+        except GitHubError as exc:
+            notes.add(f"gate could not tell which comment is its own, so it posts a new one: {exc}")
+            me = None
+        existing = github.find_comment(number, comment.MARKER, me) if me is not None else None
         if existing is not None:
             github.update_comment(existing.id, body)
             say(f"gate: updated the report comment on pull request #{number}")

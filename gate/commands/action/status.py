@@ -18,7 +18,7 @@ from gate.commands.action.notes import Notes
 from gate.core.judge import Judgement
 from gate.core.window_status import STATUS_CONTEXT, KnownOverride, judge_window
 
-_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def set_window_status(github: GitHub, settings: ActionSettings, plan: Plan, judgement: Judgement, notes: Notes) -> None:
@@ -26,7 +26,7 @@ def set_window_status(github: GitHub, settings: ActionSettings, plan: Plan, judg
     status = judge_window(judgement.context, judgement.policy, KnownOverride(judgement.verdict.override))
     # The commit GitHub shows the pull request (or the queue) by: the event's, even when the
     # checkout holds a merge commit.
-    sha = plan.head if _SHA.match(plan.head) else judgement.context.head
+    sha = plan.head if _SHA.fullmatch(plan.head) else judgement.context.head
     say(f"gate: {STATUS_CONTEXT}: {status.state}: {status.description}")
     if not settings.token:
         notes.add(f"no github-token, so no `{STATUS_CONTEXT}` status ({status.state}: {status.description})")

@@ -28,7 +28,9 @@ CheckFunction = Callable[[Context, Any], Iterator[Result]]
 class CheckOptions(BaseModel):
     """Base of every check's options: unknown keys are errors, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity compare false or pass every bound: an option set to one would switch its
+    # check off without saying so. Disabling a check is `enabled: false`, which the report shows.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True, slots=True)

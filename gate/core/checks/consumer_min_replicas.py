@@ -50,7 +50,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -125,15 +125,18 @@ def check(context: Context, options: Options) -> Iterator[Result]:
     hpas = list(context.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS))
     scaled_objects = list(context.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS))
     deployments = list(context.resources(kinds=("Deployment",), groups=WORKLOAD_GROUPS))
+    # Matched through indexes by (kind, name): a change of thousands of objects must not cost the
+    # square of them.
+    workloads = _Index(deployments, lambda d: (d.kind, d.name))
     for hpa in hpas:
-        target = _target(hpa, deployments)
+        target = workloads.match(hpa, _target_ref(hpa))
         reasons = _critical_reasons(hpa, target, options) + _queue_metric_reasons(hpa, options)
         if reasons:
             minimum = _minimum(hpa, "minReplicas", HPA_DEFAULT_MIN)
             findings = _judge(hpa, "HorizontalPodAutoscaler", "minReplicas", minimum, reasons, options)
             yield from _marked(findings, _scaler_unchanged(context, hpa, target))
     for scaled in scaled_objects:
-        target = _target(scaled, deployments)
+        target = workloads.match(scaled, _target_ref(scaled))
         reasons = _critical_reasons(scaled, target, options) + _queue_trigger_reasons(scaled, options)
         if reasons:
             minimum = _minimum(scaled, "minReplicaCount", KEDA_DEFAULT_MIN)
@@ -142,10 +145,11 @@ def check(context: Context, options: Options) -> Iterator[Result]:
                 _judge_idle(scaled, minimum, reasons, options),
             )
             yield from _marked(findings, _scaler_unchanged(context, scaled, target))
-    autoscalers = hpas + scaled_objects
+    autoscalers = _Index(hpas + scaled_objects, _target_ref)
     siblings = _SiblingAutoscalers(context, {changed.path for changed in context.changed(suffixes=YAML_SUFFIXES)})
+    lost: _Index | None = None
     for deployment in deployments:
-        if any(_target(scaler, [deployment]) is not None for scaler in autoscalers):
+        if autoscalers.match(deployment, (deployment.kind, deployment.name)) is not None:
             continue  # its autoscaler is judged instead
         reasons = _critical_reasons(deployment, None, options)
         if not reasons:
@@ -153,11 +157,29 @@ def check(context: Context, options: Options) -> Iterator[Result]:
         minimum = _minimum(deployment, "replicas", DEPLOYMENT_DEFAULT_REPLICAS)
         if minimum.value is not None and minimum.value >= options.min_replicas:
             continue  # passes as written: no need to read its folder
-        if any(_target(scaler, [deployment]) is not None for scaler in siblings.of(deployment.path)):
+        if siblings.of(deployment.path).match(deployment, (deployment.kind, deployment.name)) is not None:
             continue  # an unchanged autoscaler beside it decides the count
         findings = _judge(deployment, "Deployment", "replicas", minimum, reasons, options)
-        old = context.unchanged(deployment) and not _lost_autoscaler(context, deployment)
+        unchanged = context.unchanged(deployment)
+        if unchanged and lost is None:
+            lost = _Index(list(_base_autoscalers(context)), _target_ref)
+        old = unchanged and lost is not None and lost.match(deployment, (deployment.kind, deployment.name)) is None
         yield from _marked(findings, old)
+
+
+class _Index:
+    """Documents by a key, to find the one that matches a document in the same namespace."""
+
+    def __init__(self, documents: list[Document], key: Callable[[Document], tuple[str, str]]) -> None:
+        self._by_key: dict[tuple[str, str], list[Document]] = {}
+        for document in documents:
+            self._by_key.setdefault(key(document), []).append(document)
+
+    def match(self, other: Document, key: tuple[str, str]) -> Document | None:
+        for document in self._by_key.get(key, ()):
+            if same_namespace(other, document):
+                return document
+        return None
 
 
 def _marked(findings: Iterator[Finding], pre_existing: bool) -> Iterator[Finding]:
@@ -172,18 +194,15 @@ def _scaler_unchanged(context: Context, scaler: Document, target: Document | Non
     return context.unchanged(scaler) and (target is None or context.unchanged(target))
 
 
-def _lost_autoscaler(context: Context, deployment: Document) -> bool:
-    """Whether the change removed an autoscaler that scaled the Deployment: then its `replicas`
-    decide again, and a too-low count is this change's doing."""
+def _base_autoscalers(context: Context) -> Iterator[Document]:
+    """The autoscalers the changed files held before the change. One that scaled a Deployment and
+    is gone (or changed) makes its `replicas` decide again: a too-low count is this change's doing."""
     for changed in context.changed(suffixes=YAML_SUFFIXES, at_head=False):
         if changed.status is FileStatus.ADDED:
             continue
         before = context.manifest(changed.old_path or changed.path, Side.BASE)
-        scalers = [*before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS),
-                   *before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)]
-        if any(_target(scaler, [deployment]) is not None for scaler in scalers):
-            return True
-    return False
+        yield from before.resources(kinds=("HorizontalPodAutoscaler",), groups=HPA_GROUPS)
+        yield from before.resources(kinds=("ScaledObject",), groups=KEDA_GROUPS)
 
 
 class _SiblingAutoscalers:
@@ -192,12 +211,12 @@ class _SiblingAutoscalers:
     def __init__(self, context: Context, changed_paths: set[str]) -> None:
         self._context = context
         self._changed = changed_paths  # already read as part of the change
-        self._by_folder: dict[str, list[Document]] = {}
+        self._by_folder: dict[str, _Index] = {}
 
-    def of(self, path: str) -> list[Document]:
+    def of(self, path: str) -> _Index:
         folder = posixpath.dirname(path)
         if folder not in self._by_folder:
-            self._by_folder[folder] = list(self._read(folder))
+            self._by_folder[folder] = _Index(list(self._read(folder)), _target_ref)
         return self._by_folder[folder]
 
     def _read(self, folder: str) -> Iterator[Document]:
@@ -221,14 +240,6 @@ def _target_ref(scaler: Document) -> tuple[str, str]:
         return "", ""
     kind = ref.get("kind") or ("Deployment" if scaler.kind == "ScaledObject" else "")
     return str(kind), str(ref.get("name") or "")
-
-
-def _target(scaler: Document, workloads: list[Document]) -> Document | None:
-    kind, name = _target_ref(scaler)
-    for workload in workloads:
-        if workload.kind == kind and workload.name == name and same_namespace(scaler, workload):
-            return workload
-    return None
 
 
 def _critical_reasons(resource: Document, target: Document | None, options: Options) -> list[str]:

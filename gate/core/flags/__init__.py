@@ -25,7 +25,7 @@ from gate.core.flags.model import (
 )
 from gate.core.flags.shape import FLAG_SUFFIXES, decode
 from gate.core.globs import matches_any
-from gate.core.manifests import MAX_FILE_BYTES
+from gate.core.limits import too_large
 from gate.core.models import FlagFormat
 
 __all__ = [
@@ -69,10 +69,8 @@ def detect(documents: list[Any]) -> FlagFormat | None:
 
 
 def read_flag_file(path: str, raw: bytes) -> FlagFile:
-    if len(raw) > MAX_FILE_BYTES:
-        raise FlagFileError(
-            f"too large to judge ({len(raw) / 1048576:.1f} MiB; gate reads files up to {MAX_FILE_BYTES // 1048576} MiB)"
-        )
+    if (large := too_large(raw)) is not None:
+        raise FlagFileError(large)
     documents, lines = decode(path, raw)
     if not documents:
         return FlagFile(path=path, format=None)  # an empty file defines no flags

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gate.core.flags.model import FLIPT, FlagFile, FlagFileError, FlagState, Rollout
+from gate.core.flags.model import FLIPT, FlagFile, FlagFileError, FlagState, Rollout, percentage
 from gate.core.flags.shape import LineFinder
 
 _TOP_KEYS = {"version", "namespace", "flags", "segments"}
@@ -93,6 +93,7 @@ def _segment(rule: Mapping[str, Any]) -> str:
     segment = rule.get("segment", rule.get("segments"))
     if isinstance(segment, Mapping):
         keys = segment.get("keys") or ([segment["key"]] if "key" in segment else [])
+        keys = keys if isinstance(keys, list) else [keys]
         operator = segment.get("operator", "OR_SEGMENT_OPERATOR")
         described = ", ".join(sorted(str(k) for k in keys))
         return f"{described} ({operator})" if len(keys) > 1 else described
@@ -107,9 +108,7 @@ def _unique(where: str, seen: dict[str, int]) -> str:
 
 
 def _percent(value: Any, what: str, line: int | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FlagFileError(f"{what} is {value!r}, not a number", line)
-    return float(value)
+    return percentage(value, what, line)
 
 
 def _rules(name: str, rules: Any, line: int | None) -> tuple[Rollout, ...]:
@@ -121,7 +120,12 @@ def _rules(name: str, rules: Any, line: int | None) -> tuple[Rollout, ...]:
         if not isinstance(rule, Mapping):
             raise FlagFileError(f"flag {name!r}: a rule is not a mapping", line)
         shares: dict[str, float] = {}
-        for distribution in rule.get("distributions") or []:
+        distributions = rule.get("distributions") or []
+        if not isinstance(distributions, list):
+            raise FlagFileError(f"flag {name!r}: a rule's `distributions` is not a list", line)
+        for distribution in distributions:
+            if not isinstance(distribution, Mapping):
+                raise FlagFileError(f"flag {name!r}: a distribution is not a mapping", line)
             variant = str(distribution.get("variant"))
             percent = _percent(distribution.get("rollout", 0), f"flag {name!r}: rollout of {variant!r}", line)
             shares[variant] = shares.get(variant, 0.0) + percent

@@ -27,12 +27,22 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from gate.core.flags.model import GO_FEATURE_FLAG, FlagFile, FlagFileError, FlagState, Rollout, Step
+from gate.core.flags.model import (
+    GO_FEATURE_FLAG,
+    FlagFile,
+    FlagFileError,
+    FlagState,
+    Rollout,
+    Step,
+    percentage,
+)
 from gate.core.flags.shape import LineFinder, normal_key
 
 _CURRENT_KEYS = {"variations", "defaultRule", "targeting", "scheduledRollout", "disable", "trackEvents"}
 _LEGACY_VALUES = ("true", "false", "default")
-_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:?\d{2})$")
+_ISO = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?(Z|z|[+-][0-9]{2}:?[0-9]{2})"
+)
 
 
 def looks_like(data: Any) -> bool:
@@ -299,7 +309,7 @@ def parse_date(value: Any, what: str, line: int | None) -> datetime:
             raise FlagFileError(f"{what} has no UTC offset; write it like 2026-12-01T10:30:00Z", line)
         return value.astimezone(UTC)
     text = str(value).strip() if value is not None else ""
-    found = _ISO.match(text)
+    found = _ISO.fullmatch(text)
     if not found:
         raise FlagFileError(f"{what} is {value!r}, not a date-time like 2026-12-01T10:30:00Z", line)
     stamp, fraction, offset = found.groups()
@@ -316,9 +326,7 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 
 def _percent(value: Any, what: str, line: int | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FlagFileError(f"{what} is {value!r}, not a number", line)
-    return float(value)
+    return percentage(value, what, line)
 
 
 def _canonical(value: Any) -> str:

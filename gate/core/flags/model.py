@@ -15,6 +15,7 @@ format: the `false` value). Serving the baseline, or turning toward it, is never
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,6 +65,29 @@ class FlagFileError(ValueError):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+def percentage(value: Any, what: str, line: int | None, maximum: float = 100.0) -> float:
+    """A share of traffic as the flag tools accept it: a real number from 0 to `maximum`.
+
+    NaN compares false with everything and infinity swamps every sum: either would make a raised
+    rollout disappear from the diff. The tools themselves refuse them, and negative shares, so
+    gate reports the file as unreadable rather than judge a number that means nothing.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FlagFileError(f"{what} is {_short(value)}, not a number", line)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or not 0 <= number <= maximum:
+        raise FlagFileError(f"{what} is {_short(value)}, not a number from 0 to {maximum:g}", line)
+    return number
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+from collections.abc import Iterable
 from typing import Any
 
 from gate.core.flags.model import FlagFileError
+from gate.core.jsonio import DataError, load_json, load_toml
 from gate.core.yamlio import YamlError, line_of, load_all
 
 JSON_SUFFIXES = (".json",)
@@ -36,31 +37,75 @@ def normal_key(key: Any) -> str:
     return text.lower() if text.lower() in ("true", "false") else text
 
 
+# Linear patterns only (disjoint alternatives, no two quantifiers competing for the same text): a
+# flag file may hold thousands of keys, and looking each up with its own search over the whole
+# text would be quadratic. Each text is indexed once instead.
+_JSON_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*:')
+_JSON_ITEM_KEY = re.compile(r'"key"\s*:\s*"((?:[^"\\\n]|\\.)*)"')
+_TOML_HEADER = re.compile(r"^[ \t]*\[\[?([^\]\n]*)\]", re.MULTILINE)
+_TOML_KEY = re.compile(r"^([^=\n\[#]*)=", re.MULTILINE)
+
+
 class LineFinder:
     """Where keys and list items start, for one decoded text."""
 
     def __init__(self, kind: str, text: str = "") -> None:
         self.kind = kind
         self.text = text
+        self._keys: dict[str, int] | None = None
+        self._items: dict[str, int] | None = None
 
     def of_key(self, container: Any, key: Any) -> int | None:
         if self.kind == "yaml":
             return line_of(container, key)
-        name = re.escape(normal_key(key))
-        if self.kind == "json":
-            return self._first(rf'"{name}"\s*:')
-        return self._first(rf'^\s*\[{{1,2}}\s*"?{name}"?\s*[.\]]|^\s*"?{name}"?\s*=')
+        if self._keys is None:
+            self._keys = self._index_json() if self.kind == "json" else self._index_toml()
+        return self._keys.get(normal_key(key))
 
     def of_item(self, container: Any, index: int, key: str | None = None) -> int | None:
         if self.kind == "yaml":
             return line_of(container, index)
         if key is not None and self.kind == "json":
-            return self._first(rf'"key"\s*:\s*"{re.escape(key)}"')
+            if self._items is None:
+                found = _JSON_ITEM_KEY.finditer(self.text)
+                self._items = self._first_lines((_json_string(m[1]), m.start()) for m in found)
+            return self._items.get(key)
         return None
 
-    def _first(self, pattern: str) -> int | None:
-        found = re.search(pattern, self.text, re.MULTILINE)
-        return self.text.count("\n", 0, found.start()) + 1 if found else None
+    def _index_json(self) -> dict[str, int]:
+        return self._first_lines((normal_key(_json_string(m[1])), m.start()) for m in _JSON_KEY.finditer(self.text))
+
+    def _index_toml(self) -> dict[str, int]:
+        found = [(_toml_name(m[1]), m.start()) for m in _TOML_HEADER.finditer(self.text)]
+        found += [(_toml_name(m[1]), m.start()) for m in _TOML_KEY.finditer(self.text)]
+        return self._first_lines(sorted(found, key=lambda item: item[1]))
+
+    def _first_lines(self, positions: Iterable[tuple[str, int]]) -> dict[str, int]:
+        """name -> the line of its first position; positions come in order, lines counted as we go."""
+        lines: dict[str, int] = {}
+        line, last = 1, 0
+        for name, position in positions:
+            line += self.text.count("\n", last, position)
+            last = position
+            lines.setdefault(name, line)
+        return lines
+
+
+def _json_string(raw: str) -> str:
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else raw
+
+
+def _toml_name(raw: str) -> str:
+    """The first segment of a TOML table name or key (`"a b".c` -> `a b`)."""
+    text = raw.strip()
+    if text.startswith(('"', "'")):
+        end = text.find(text[0], 1)
+        return text[1:end] if end > 0 else text[1:]
+    return text.split(".", 1)[0].strip()
 
 
 def decode(path: str, raw: bytes) -> tuple[list[Any], LineFinder]:
@@ -70,25 +115,15 @@ def decode(path: str, raw: bytes) -> tuple[list[Any], LineFinder]:
     except UnicodeDecodeError:
         raise FlagFileError("not UTF-8 text") from None
     lowered = path.lower()
-    if lowered.endswith(JSON_SUFFIXES):
-        try:
-            return [json.loads(text)], LineFinder("json", text)
-        except json.JSONDecodeError as exc:
-            raise FlagFileError(f"not valid JSON: {exc.msg}", exc.lineno) from None
-        except RecursionError:
-            raise FlagFileError("not valid JSON: nesting too deep") from None
-    if lowered.endswith(TOML_SUFFIXES):
-        try:
-            return [tomllib.loads(text)], LineFinder("toml", text)
-        except tomllib.TOMLDecodeError as exc:
-            raise FlagFileError(f"not valid TOML: {exc}", _toml_line(str(exc))) from None
+    try:
+        if lowered.endswith(JSON_SUFFIXES):
+            return [load_json(text)], LineFinder("json", text)
+        if lowered.endswith(TOML_SUFFIXES):
+            return [load_toml(text)], LineFinder("toml", text)
+    except DataError as exc:
+        raise FlagFileError(exc.message, exc.line) from None
     try:
         documents = [d for d in load_all(text) if d is not None]
     except YamlError as exc:
         raise FlagFileError(f"not valid YAML: {exc.message}", exc.line) from None
     return documents, LineFinder("yaml")
-
-
-def _toml_line(message: str) -> int | None:
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else None

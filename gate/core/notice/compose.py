@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from gate.core.models import INTERNAL_ERROR, Finding, Outcome, Severity
 from gate.core.notice import shell
 from gate.core.notice.ids import event_id, group_id
 from gate.core.notice.message import MAX_MESSAGE_BYTES, NoticeError, SnsMessage, cut, is_fifo, validate
 from gate.core.notice.model import Notice, build_notice
 from gate.core.notice.render import render_chatbot, render_json, render_text, subject_line
 from gate.core.notice.shell import Command, Refused, command
+from gate.core.text import printable_deep
 
 _CONDENSED_FREE_TEXT = 500  # characters of commit message a condensed notice still shows
 
@@ -29,9 +31,7 @@ if TYPE_CHECKING:
 
 def deployment_notice(judgement: Judgement, *, event: str = "push", repository: str | None = None) -> Notice:
     """The notice for a judged change; `repository` names it when the judgement knows no GitHub one."""
-    return build_notice(
-        judgement.verdict, judgement.context, repository=repository, event=event, policy=judgement.policy.notice
-    )
+    return _deployment(judgement, event, repository)[0]
 
 
 def deployment_message(
@@ -40,8 +40,37 @@ def deployment_message(
     """The SNS message for a judged change (raises NoticeError when it cannot be made valid)."""
     from gate.core.report.json import document
 
-    notice = deployment_notice(judgement, event=event, repository=repository)
-    return compose(notice, document(judgement), topic_arn=topic_arn)
+    notice, judged = _deployment(judgement, event, repository)
+    return compose(notice, document(judged), topic_arn=topic_arn)
+
+
+def _deployment(judgement: Judgement, event: str, repository: str | None) -> tuple[Notice, Judgement]:
+    """The notice, and the judgement it reports.
+
+    The change has landed, so the notice must go out whatever happens while describing it: when
+    reading the changed files for the rollback and canary sections fails (a bug in gate), the notice
+    is built without them and carries an `internal-error` saying so. Every text in it is made
+    printable: a path from git may hold bytes that are not UTF-8, and SNS takes only UTF-8.
+    """
+    try:
+        notice = build_notice(judgement.verdict, judgement.context, repository=repository, event=event,
+                              policy=judgement.policy.notice)
+    except Exception as exc:
+        crash = Finding(
+            rule=INTERNAL_ERROR,
+            severity=Severity.ERROR,
+            path=None,
+            line=None,
+            message=f"gate could not describe the changed files in this notice ({type(exc).__name__}: {exc}); "
+            "its rollback and canary sections are incomplete",
+            remedy="this is a bug in gate: please report it with this message; roll back with the revert below",
+        )
+        verdict = replace(judgement.verdict, outcome=Outcome.FAIL, findings=(*judgement.verdict.findings, crash))
+        judgement = replace(judgement, verdict=verdict)
+        bare = replace(judgement.context, files=(), services=())  # its cache of parsed files starts empty
+        notice = build_notice(verdict, bare, repository=repository, event=event, policy=judgement.policy.notice)
+    cleaned: Notice = printable_deep(notice)
+    return cleaned, judgement
 
 
 def compose(

@@ -9,6 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from gate.core.models import Activation, Finding, Override
+from gate.core.text import printable_data
 from gate.core.times import utc_iso
 
 if TYPE_CHECKING:
@@ -21,6 +22,12 @@ utc = utc_iso  # kept for importers of the report's time format
 
 
 def document(judgement: Judgement) -> dict[str, Any]:
+    """The report as JSON-ready data; every string printable (a path's bytes that are not UTF-8 as `\\xNN`)."""
+    report: dict[str, Any] = printable_data(_document(judgement))
+    return report
+
+
+def _document(judgement: Judgement) -> dict[str, Any]:
     verdict, context = judgement.verdict, judgement.context
     return {
         "version": VERSION,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from gate import __version__
 from gate.core.models import Activation, Context, Finding, Outcome, Override, Severity, Verdict
+from gate.core.text import printable
 from gate.core.window import Freeze, describe_days, make_window
 from gate.core.window import Window as GoldenWindow
 
@@ -105,7 +106,7 @@ def policy_window(policy: Policy) -> GoldenWindow | None:
 
 
 def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(printable(text).encode("utf-8"))  # as written: a name's non-UTF-8 bytes shown as \xNN
 
 
 def _compose(

@@ -26,6 +26,7 @@ from gate.core.models import (
     Override,
     Severity,
 )
+from gate.core.text import printable_data
 
 if TYPE_CHECKING:
     from gate.core.judge import Judgement
@@ -85,7 +86,7 @@ def rules() -> list[dict[str, Any]]:
 def fingerprint(finding: Finding) -> str:
     """Stable across runs and line moves: the rule, the path and the message, not the line."""
     key = "\0".join((finding.rule, finding.path or "", finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def document(judgement: Judgement) -> dict[str, Any]:
@@ -104,7 +105,8 @@ def document(judgement: Judgement) -> dict[str, Any]:
         "results": [_result(f, index, verdict.override, _anchor(context)) for f in verdict.findings],
         "properties": {"verdict": verdict.outcome.value, "base": context.base, "head": context.head},
     }
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    sarif: dict[str, Any] = printable_data({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]})
+    return sarif
 
 
 def render(judgement: Judgement) -> str:
@@ -144,12 +146,20 @@ def _anchor(context: Context) -> str:
 
 
 def _location(finding: Finding, anchor: str) -> dict[str, Any]:
-    # A SARIF uri is a URI reference: a path with spaces or `%` must be percent-encoded.
-    artifact = {"uri": quote(finding.path or anchor, safe="/"), "uriBaseId": SRCROOT}
+    # A SARIF uri is a URI reference: a path with spaces or `%` must be percent-encoded, and so are
+    # the bytes of a name that is not UTF-8, which git gave and gate keeps as they are.
+    artifact = {"uri": quote(_bytes(finding.path or anchor), safe="/"), "uriBaseId": SRCROOT}
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if finding.path and finding.line:
         physical["region"] = {"startLine": finding.line}
     return {"physicalLocation": physical}
+
+
+def _bytes(path: str) -> bytes:
+    try:
+        return path.encode("utf-8", "surrogateescape")  # the name's own bytes
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace")
 
 
 def _justification(override: Override | None) -> str:

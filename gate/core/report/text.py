@@ -10,6 +10,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from gate.core.models import Context, Finding, Outcome, Severity, Verdict
+from gate.core.text import one_line, visible
 
 if TYPE_CHECKING:
     from gate.core.judge import Judgement
@@ -29,7 +30,7 @@ def render(judgement: Judgement, *, color: bool = False) -> str:
     lines = [_headline(verdict, context, paint), ""]
     groups = _group(verdict, context)
     if not verdict.findings:
-        touched = ", ".join(s.path for s in context.services) or "no service"
+        touched = one_line(", ".join(s.path for s in context.services)) or "no service"
         lines.append(f"No findings: {len(context.files)} changed file(s), {touched} judged.")
         lines.append("")
     for title, findings in groups:
@@ -41,16 +42,18 @@ def render(judgement: Judgement, *, color: bool = False) -> str:
         lines.append(paint("Flag activations", "bold"))
         for activation in verdict.activations:
             state = paint("in the window", "green") if activation.in_window else paint("OUTSIDE the window", "red")
-            where = f"{activation.path}:{activation.line}" if activation.line else activation.path
+            path = one_line(activation.path)
+            where = f"{path}:{activation.line}" if activation.line else path
             at = activation.at.astimezone(UTC).strftime("%a %Y-%m-%d %H:%M UTC")
-            detail = f" ({activation.detail})" if activation.detail else ""
-            lines.append(f"  {activation.flag}: {activation.change}{detail} at {at}, {state}  {where}")
+            detail = f" ({one_line(activation.detail)})" if activation.detail else ""
+            lines.append(f"  {one_line(activation.flag)}: {activation.change}{detail} at {at}, {state}  {where}")
         lines.append("")
     if verdict.override is not None:
         o = verdict.override
         decision = "accepted" if o.accepted else "rejected"
         lines.append(paint("Override", "bold"))
-        lines.append(f"  label {o.label} by {o.actor or 'unknown'} ({o.role or 'no role'}): {decision}: {o.reason}")
+        lines.append(one_line(f"  label {o.label} by {o.actor or 'unknown'} ({o.role or 'no role'}): {decision}: "
+                              f"{o.reason}"))
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -69,7 +72,7 @@ def _group(verdict: Verdict, context: Context) -> list[tuple[str, list[Finding]]
     by_service: dict[str, list[Finding]] = {}
     titles: dict[str, str] = {}
     for service in context.services:
-        titles[service.path] = f"{service.path} ({service.status.value})"
+        titles[service.path] = f"{one_line(service.path)} ({service.status.value})"
     for finding in verdict.findings:
         owner = context.service_of(finding.path) if finding.path else None
         key = owner.path if owner else ""
@@ -83,16 +86,19 @@ def _group(verdict: Verdict, context: Context) -> list[tuple[str, list[Finding]]
 def _finding(finding: Finding, paint: object) -> list[str]:
     colour = _SEVERITY_COLOUR[finding.severity]
     mark = paint(f"{_MARK[finding.severity]} {finding.severity.value}", colour)  # type: ignore[operator]
-    where = finding.path or "(change)"
+    # What a finding quotes (a path, a name, a value from a file) may hold line breaks or a
+    # terminal's escape sequences: shown escaped, so the terminal only ever receives gate's own
+    # colours, and each line of a message stays indented under its finding.
+    where = one_line(finding.path) if finding.path else "(change)"
     if finding.line:
         where += f":{finding.line}"
     waived = (" [waived]" if finding.waived else "") + (" [pre-existing]" if finding.pre_existing else "")
-    out = [f"  {mark}{waived} {finding.rule}  {where}", _indent(finding.message)]
+    out = [f"  {mark}{waived} {finding.rule}  {where}", _indent(visible(finding.message))]
     if finding.remedy:
-        out.append(_indent(f"fix: {finding.remedy}"))
+        out.append(_indent(f"fix: {visible(finding.remedy)}"))
     return out
 
 
 def _indent(text: str) -> str:
     """Every line of a multi-line message stays under its finding."""
-    return "\n".join(f"      {line}" for line in text.splitlines() or [""])
+    return "\n".join(f"      {line}" for line in text.split("\n") or [""])
