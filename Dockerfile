@@ -3,7 +3,8 @@
 # docs/container.md explains each choice below.
 
 # --- builder: install gate and its dependencies into a venv; nothing from this stage but the
-# venv reaches the final image, so pip, setuptools and the build frontend stay behind.
+# venv reaches the final image, so pip, setuptools and the build frontend stay behind. Every
+# package comes from requirements/image.txt, pinned with hashes (scripts/lock.sh refreshes it).
 FROM debian:bookworm-slim AS builder
 ARG DEBIAN_FRONTEND=noninteractive
 RUN set -eu; \
@@ -11,20 +12,27 @@ RUN set -eu; \
     apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null; \
     rm -rf /var/lib/apt/lists/*
 # Only what the wheel is built from (.dockerignore keeps the rest of the tree out), so edits to
-# tests or docs do not invalidate this layer.
-COPY pyproject.toml /src/
+# tests or docs do not invalidate these layers. The lock first: it changes least often.
+COPY requirements/image.txt /src/requirements/image.txt
+COPY pyproject.toml README.md LICENSE /src/
 COPY gate /src/gate
 # A build on a machine with its own package index and CA bundle (.ci/build-image.sh) mounts a pip
 # configuration at /mnt and names it here; unset elsewhere, so pip uses PyPI as usual.
 ARG PIP_CONFIG_FILE
-# Dependencies come as binary wheels only: the final image must not need, and the builder does
-# not have, a compiler. pip, its cache and setuptools stay in this stage, which is discarded.
-# botocore keeps only the service models gate's notice publisher can use (SNS, and STS/SSO for
-# credentials): its ~450 other models are most of its size.
+# 1. The lock, with --require-hashes: a package whose file does not match its hash, or one the
+#    lock does not pin, fails the build. Binary wheels only: the final image must not need, and
+#    the builder does not have, a compiler. The lock includes setuptools, gate's build backend.
+# 2. gate itself from /src, built with that setuptools (no build isolation, no index, no
+#    dependencies): nothing is fetched that the lock did not pin.
+# pip, its cache and setuptools stay in this stage, which is discarded. botocore keeps only the
+# service models gate's notice publisher can use (SNS, and STS/SSO for credentials): its ~450
+# other models are most of its size.
 RUN set -eu; \
     python3 -m venv /opt/gate; \
     /opt/gate/bin/pip install --quiet --disable-pip-version-check \
-        --only-binary=:all: /src; \
+        --require-hashes --only-binary=:all: -r /src/requirements/image.txt; \
+    /opt/gate/bin/pip install --quiet --disable-pip-version-check \
+        --no-deps --no-index --no-build-isolation /src; \
     /opt/gate/bin/pip uninstall --yes --quiet pip setuptools; \
     botocore_data=$(/opt/gate/bin/python -c 'import botocore, os; print(os.path.dirname(botocore.__file__))')/data; \
     find "$botocore_data" -mindepth 1 -maxdepth 1 -type d \

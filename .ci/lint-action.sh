@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint the action's metadata and the example workflows the README tells users to copy:
+# Lint the action's metadata, the example workflows the README tells users to copy, and gate's
+# own workflows (.github/workflows: the release):
 #
 #   actionlint        the workflows: expressions, contexts, event types, runner labels, shell
 #   zizmor --offline  the workflows and action.yml: security (permissions, injection, pinning)
@@ -29,10 +30,13 @@ check_jsonschema=$(tool check-jsonschema) || exit 2
 
 action=action.yml
 shopt -s nullglob
-workflows=(examples/workflows/*.yml examples/workflows/*.yaml)
+examples=(examples/workflows/*.yml examples/workflows/*.yaml)
+own=(.github/workflows/*.yml .github/workflows/*.yaml)
 shopt -u nullglob
 [[ -f $action ]] || die "no $action at the repository root"
-((${#workflows[@]})) || die "no workflow in examples/workflows/"
+((${#examples[@]})) || die "no workflow in examples/workflows/"
+((${#own[@]})) || die "no workflow in .github/workflows/"
+workflows=("${examples[@]}" "${own[@]}")
 
 failed=()
 # run LABEL COMMAND...: run one linter, remember it when it fails.
@@ -56,9 +60,13 @@ run "check-jsonschema (github-workflows): ${workflows[*]}" \
     "$check_jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}"
 run "check-jsonschema (github-actions): $action" \
     "$check_jsonschema" --builtin-schema vendor.github-actions "$action"
+if [[ -f .github/dependabot.yml ]]; then
+    run "check-jsonschema (dependabot): .github/dependabot.yml" \
+        "$check_jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml
+fi
 
 if ((${#failed[@]})); then
     printf 'lint-action: FAILED: %s\n' "${failed[@]}" >&2
     exit 1
 fi
-echo "lint-action: action.yml and ${#workflows[@]} example workflow(s) pass actionlint, zizmor and GitHub's schemas"
+echo "lint-action: action.yml, ${#examples[@]} example and ${#own[@]} own workflow(s) pass actionlint, zizmor and GitHub's schemas"

@@ -23,6 +23,18 @@ from gate.core.errors import EXIT_INTERNAL, EXIT_PASS, GateError, UsageError
 
 FORMATS = ("text", "json", "markdown", "github", "sarif")
 
+_POLICY_HELP = (
+    "The policy is the repository's .github/gate.yaml as it is on the BASE side of the change (a "
+    "change cannot loosen the rules it is judged by; a changed policy is validated and applies once "
+    "merged), else the built-in default. --policy FILE (a file on disk) replaces both."
+)
+_CHECK_HELP = "Judges the change base..head of a git repository against the team's policy. " + _POLICY_HELP
+_NOTIFY_HELP = (
+    "Publishes the deployment notice of the change base..head, with the verdict `gate check` gives it. "
+    + _POLICY_HELP
+)
+_EXIT_HELP = "Exit codes: 0 pass or overridden, 1 blocked, 2 usage, policy or input error, 3 internal error."
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors share the one error path."""
@@ -42,16 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    check = commands.add_parser("check", help="judge a change (base..head) and report")
+    check = commands.add_parser(
+        "check", help="judge a change (base..head) and report", description=_CHECK_HELP, epilog=_EXIT_HELP
+    )
     add_change_arguments(check)
     check.add_argument("--now", metavar="TIME", help="judge as if it were TIME (ISO 8601, e.g. 2026-11-30T11:00:00Z)")
     check.add_argument(
         "--label", metavar="NAME", action="append", default=[], help="simulate a pull-request label (repeatable)"
     )
     check.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    check.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    check.add_argument(
+        "--output", metavar="FILE", type=Path,
+        help="write the report to FILE instead of stdout; the verdict line goes to stderr",
+    )
 
-    notify = commands.add_parser("notify", help="publish the deployment notice to SNS")
+    notify = commands.add_parser("notify", help="publish the deployment notice to SNS", description=_NOTIFY_HELP)
     add_change_arguments(notify)
     notify.add_argument("--topic-arn", metavar="ARN", help="the SNS topic (default: $GATE_SNS_TOPIC_ARN)")
     notify.add_argument("--region", metavar="R", help="AWS region (default: from the ARN or the AWS config)")

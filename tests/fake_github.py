@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from helpers import CORPUS
+from helpers import FIXTURES
 
 REPOSITORY = "octo-org/octo-repo"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -516,7 +516,7 @@ class FakeGitHub:
 
 
 def _example_pull() -> dict[str, Any]:
-    return json.loads((CORPUS / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
+    return json.loads((FIXTURES / "github-events" / "pull_request.opened.json").read_text())["pull_request"]
 
 
 _STATUS_NAMES = {"A": "added", "D": "removed", "M": "modified", "T": "changed", "R": "renamed", "C": "copied"}

@@ -14,13 +14,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+import pytest
+
 from gate.core.judge import Judgement, read_change
 from gate.core.models import ChangedFile, Commit, Context, EntryKind, FileStatus, PullRequest, Verdict
 from gate.core.policy import Policy, default_policy
 from gate.core.request import Refs, Request
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The real files a test needs, copied from public projects with their sources and licences.
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+# The larger corpus beside the checkout (not part of a clone): only the tests over all of it read it.
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+CORPUS_ABSENT = (
+    f"the corpus of public files ({CORPUS}) is not beside this checkout; the tests over all of it "
+    "are skipped, and those that need single files read their copies in tests/fixtures"
+)
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=CORPUS_ABSENT)
 MONDAY_11 = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # inside the golden window
 
 

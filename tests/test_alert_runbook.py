@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, SEED_RUNBOOK, make_context
+from helpers import FIXTURES, SEED_RUNBOOK, make_context
 
 from gate.core.checks import alert_runbook
 from gate.core.checks.alert_runbook import Options, repository_paths
@@ -123,10 +123,9 @@ def test_other_kinds_with_groups_are_ignored() -> None:
     assert run({"a.yaml": text}) == []
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
 def test_rook_alerts_pass_with_the_documentation_alias_where_they_have_it() -> None:
-    # 89 alerts, 36 of them with a `documentation:` link (see the corpus's SOURCES.md).
-    text = (CORPUS / "k8s/rook__rook/deploy__examples__monitoring__localrules.yaml").read_bytes()
+    # 89 alerts, 36 of them with a `documentation:` link (tests/fixtures/k8s/SOURCES.md).
+    text = (FIXTURES / "k8s/rook__rook/deploy__examples__monitoring__localrules.yaml").read_bytes()
     options = Options.model_validate({"annotations": ["runbook_url", "documentation"]})
     assert len(run({"deploy/rules.yaml": text})) == 89
     assert len(run({"deploy/rules.yaml": text}, options)) == 89 - 36

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CORPUS, make_context
+from helpers import CORPUS, make_context, needs_corpus
 
 from gate.core.checks import alert_runbook, canary_thresholds, consumer_min_replicas
 from gate.core.engine import read_changed_yaml
@@ -53,11 +53,12 @@ def expand(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return expanded
 
 
+@needs_corpus
 def test_the_table_lists_every_corpus_file() -> None:
     assert sorted(EXPECTED) == corpus_files()
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+@needs_corpus
 @pytest.mark.parametrize("relative", sorted(EXPECTED), ids=lambda r: r.split("/", 1)[1])
 def test_findings_match_the_table(relative: str) -> None:
     findings = judge(relative)
@@ -81,7 +82,7 @@ def test_findings_match_the_table(relative: str) -> None:
             assert any(fact in message for message in messages), f"line {entry['line']}: {fact!r} not in {messages}"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+@needs_corpus
 def test_every_finding_names_a_file_line_and_remedy() -> None:
     for relative in corpus_files():
         for finding in judge(relative):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS
+from helpers import FIXTURES
 
 from gate.core.flags import Baseline, read_flag_file
 from gate.core.flags.diff import FlagChange, activations
@@ -238,15 +238,15 @@ def test_a_progressive_rollout_is_judged_at_its_start() -> None:
     ]
 
 
-# The real before/after pairs named in the corpus's SOURCES.md.
+# Real before/after pairs from public projects (tests/fixtures/flags/SOURCES.md).
 
 FLAGD_PAIR = (
-    CORPUS / "flags/flagd/open-feature__flagd__flagd-proxy__tests__loadtest__config__start-spec.json",
-    CORPUS / "flags/flagd/open-feature__flagd__flagd-proxy__tests__loadtest__config__end-spec.json",
+    FIXTURES / "flags/flagd/open-feature__flagd__flagd-proxy__tests__loadtest__config__start-spec.json",
+    FIXTURES / "flags/flagd/open-feature__flagd__flagd-proxy__tests__loadtest__config__end-spec.json",
 )
 GOFF_PAIR = (
-    CORPUS / "flags/go-feature-flag/thomaspoignant__go-feature-flag__testdata__flag-config.yaml",
-    CORPUS / "flags/go-feature-flag/thomaspoignant__go-feature-flag__testdata__flag-config-updated.yaml",
+    FIXTURES / "flags/go-feature-flag/thomaspoignant__go-feature-flag__testdata__flag-config.yaml",
+    FIXTURES / "flags/go-feature-flag/thomaspoignant__go-feature-flag__testdata__flag-config-updated.yaml",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -171,5 +172,50 @@ def test_gate_check_format_github_end_to_end(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("gate: fail: 1 blocking")
     (command,) = lines[1:]
-    assert command.startswith("::error file=services/payments,title=required-docs::new service services/payments")
+    # GitHub shows an annotation only on a file: the folder's finding goes on the README the change added.
+    assert command.startswith(
+        "::error file=services/payments/README.md,line=1,title=required-docs::new service services/payments"
+    )
     assert "\n" not in command and "%0A%0AFix: " in command
+    # The finding itself is about the folder: the JSON report keeps its path.
+    report = run_gate("check", "--repo", str(repo.path), "--now", "2026-11-30T11:00:00Z", "--format", "json")
+    assert [(f["path"], f["line"]) for f in json.loads(report.stdout)["findings"]] == [("services/payments", None)]
+
+
+# A finding about a folder is annotated on a file of that folder the change touched, at line 1.
+FOLDER_CASES = [
+    pytest.param(["services/pay/README.md", "services/pay/app.py"], "services/pay/README.md", 1, id="the-readme-first"),
+    pytest.param(["services/pay/readme.md"], "services/pay/readme.md", 1, id="any-case-readme"),
+    pytest.param(["services/pay/src/main.py", "services/pay/Dockerfile"], "services/pay/Dockerfile", 1,
+                 id="else-the-shallowest-file"),
+    pytest.param(["services/pay/b.py", "services/pay/a.py"], "services/pay/a.py", 1, id="then-alphabetical"),
+    pytest.param(["services/payments/README.md"], "services/pay", None, id="a-sibling-with-a-longer-name-is-not-inside"),
+    pytest.param([], "services/pay", None, id="nothing-touched-keeps-the-folder"),
+]
+
+
+@pytest.mark.parametrize(("touched", "file", "line"), FOLDER_CASES)
+def test_a_folder_finding_is_annotated_on_a_touched_file(touched: list[str], file: str, line: int | None) -> None:
+    context = make_context(dict.fromkeys(touched, "x\n"))
+    folder = finding(path="services/pay", line=None, rule="required-docs")
+    assert github.annotated_location(folder, context) == (file, line)
+    assert github.annotated_location(folder, None) == ("services/pay", None)
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        pytest.param("services/pay/runbook.yaml", 3, id="a-file-with-a-line-is-kept"),
+        pytest.param("services/pay/runbook.yaml", None, id="a-changed-file-without-a-line-is-kept"),
+        pytest.param(None, None, id="no-path"),
+    ],
+)
+def test_files_and_pathless_findings_stay_where_they_are(path: str | None, line: int | None) -> None:
+    context = make_context({"services/pay/runbook.yaml": "x\n", "services/pay/README.md": "x\n"})
+    assert github.annotated_location(finding(path=path, line=line), context) == (path, line)
+
+
+def test_a_deleted_file_is_never_the_anchor() -> None:
+    context = make_context({"services/pay/app.py": "x\n"}, base={"services/pay/README.md": "x\n"})
+    folder = finding(path="services/pay", line=None, rule="required-docs")
+    assert github.annotated_location(folder, context) == ("services/pay/app.py", 1)

@@ -1,6 +1,7 @@
 """`gate check`: judge a change (base..head) and report it in one format.
 
-Exit codes: 0 pass or overridden, 1 blocked; the report goes to stdout or `--output FILE`.
+Exit codes: 0 pass or overridden, 1 blocked; the report goes to stdout, or to `--output FILE` with
+the verdict line on stderr.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
             args.output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write the report: {exc.strerror}") from None
+        from gate.core.report.github import headline
+
+        # The report went to the file: the verdict still shows where the command ran.
+        print(f"{headline(judgement.verdict, judgement.context)} -> {args.output}", file=sys.stderr)
         return code
     try:
         sys.stdout.write(report)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fake_github import PROXY_PAGE, FakeGitHub
-from helpers import CORPUS, GitRepo, documented_service, run_gate, run_gate_measured
+from helpers import FIXTURES, GitRepo, documented_service, run_gate, run_gate_measured
 from moto_server import DUMMY_AWS_ENV, REGION, Moto, aws_env_fixture, closed_port, moto_fixture  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -56,8 +56,8 @@ def new_service_without_runbook(tmp_path: Path) -> Change:
     return Change(repo, base, head)
 
 def event(tmp_path: Path, name: str, adapt: dict[str, Any]) -> Path:
-    """A GitHub example payload from the corpus, adapted to the test repository."""
-    payload = json.loads((CORPUS / "github-events" / name).read_text())
+    """One of GitHub's example payloads (tests/fixtures/github-events), adapted to the test repository."""
+    payload = json.loads((FIXTURES / "github-events" / name).read_text())
     payload["repository"].update(full_name="octo-org/octo-repo", name="octo-repo", default_branch="main")
     for dotted, value in adapt.items():
         target = payload

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -180,11 +181,52 @@ def test_output_file(repo: GitRepo, tmp_path: Path) -> None:
     result = run_gate("check", "--repo", str(repo.path), "--format", "json", "--output", str(out))
     assert result.returncode == 0 and result.stdout == ""
     assert json.loads(out.read_text())["verdict"] == "pass"
+    # The report is in the file; the verdict still shows where the command ran, on stderr.
+    assert re.fullmatch(r"gate: pass: 0 blocking, 0 waived, 0 warning\(s\), 0 notice\(s\) "
+                        rf"\(\w{{12}}\.\.\w{{12}}\) -> {re.escape(str(out))}\n", result.stderr), result.stderr
 
 
-def test_python_m_gate_and_version() -> None:
-    result = run_gate("--version")
-    assert result.returncode == 0 and result.stdout.startswith("gate ")
+def test_output_file_of_a_blocked_change_says_fail_on_stderr(repo: GitRepo, tmp_path: Path) -> None:
+    repo.commit({"services/payments/README.md": README})
+    out = tmp_path / "report.md"
+    result = run_gate("check", "--repo", str(repo.path), "--format", "markdown", "--output", str(out))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("gate: fail: 1 blocking, 0 waived") and result.stderr.endswith(f" -> {out}\n")
+    assert "services/payments" in out.read_text()
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_python_m_gate_and_version(flag: str) -> None:
+    from gate import __version__
+
+    result = run_gate(flag)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"gate {__version__}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("check", "--format", "yaml"), "gate: check: argument --format: invalid choice: 'yaml'"),
+        (("check", "--nope"), "gate: unrecognized arguments: --nope"),
+        (("policy", "validate"), "gate: policy validate: the following arguments are required: FILE"),
+        (("frobnicate",), "gate: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_argument_errors_name_the_command_once(args: tuple[str, ...], error: str) -> None:
+    result = run_gate(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(error), result.stderr
+    assert "gate: gate" not in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["check", "notify"])
+def test_help_says_where_the_policy_and_the_base_come_from(command: str) -> None:
+    result = run_gate(command, "--help")
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0
+    assert "as it is on the BASE side of the change" in text
+    assert ".github/gate.yaml as it is on the base side, so a change cannot loosen the rules" in text
+    assert "the merge-base with the default branch, else the parent of --head, else the empty tree" in text
 
 
 def test_an_invalid_policy_on_the_base_side_does_not_lock_the_repository(repo: GitRepo) -> None:

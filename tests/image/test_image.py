@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from fake_github import FakeGitHub
-from helpers import CORPUS, REPO_ROOT, GitRepo, documented_service
+from helpers import FIXTURES, REPO_ROOT, GitRepo, documented_service
 
 from gate import __version__
 
@@ -139,6 +139,22 @@ def test_nothing_of_the_build_host_is_left_in_the_image(container: Container) ->
     assert result.stdout.split() == []
 
 
+def test_the_image_holds_exactly_the_locked_packages(container: Container) -> None:
+    """Every package came from requirements/image.txt at its pinned version (the build verified the
+    hashes); the build backend is gone, and nothing else was installed beside gate."""
+    from test_lock import LOCK, parse_lock
+
+    locked = {name: pin.version for name, pin in parse_lock(LOCK.read_text(encoding="utf-8")).items()}
+    code = ("import importlib.metadata as m, re; "
+            "[print(re.sub(r'[-_.]+', '-', d.metadata['Name']).lower(), d.version) for d in m.distributions()]")
+    result = container.run(["/opt/gate/bin/python", "-c", code])
+
+    assert result.returncode == 0, result.stderr
+    installed = dict(line.split() for line in result.stdout.splitlines())
+    assert installed.pop("gate") == __version__
+    assert installed == {name: version for name, version in locked.items() if name != "setuptools"}
+
+
 def test_the_sns_client_of_the_deployment_notice_still_loads(container: Container) -> None:
     """botocore is trimmed to the service models gate uses: SNS and the credential providers'."""
     code = "import boto3; [boto3.client(s, region_name='eu-west-1') for s in ('sns', 'sts', 'sso', 'sso-oidc')]"
@@ -208,8 +224,8 @@ def pull_request_change(tmp_path: Path) -> tuple[GitRepo, str, str]:
 
 
 def event_payload(name: str, fake: FakeGitHub, **changes: Any) -> dict[str, Any]:
-    """One of GitHub's example payloads from the corpus, adapted to the test repository."""
-    payload: dict[str, Any] = json.loads((CORPUS / "github-events" / name).read_text())
+    """One of GitHub's example payloads (tests/fixtures/github-events), adapted to the test repository."""
+    payload: dict[str, Any] = json.loads((FIXTURES / "github-events" / name).read_text())
     repo_name = fake.repository.rsplit("/", 1)[-1]
     payload["repository"].update(full_name=fake.repository, name=repo_name, default_branch="main")
     for dotted, value in changes.items():
