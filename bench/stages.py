@@ -216,8 +216,8 @@ AFTER: dict[str, Callable[[], None]] = {
     "gate.adapters.git": _wrap_all(
         "gate.adapters.git",
         ("Git", "_request|object", "git: cat-file --batch round trips"),
-        ("Git", "_run", "git: other processes (rev-parse, merge-base, log, config)"),
-        ("Git", "_run_bytes", "git: diff-tree"),
+        ("Git", "_run", "git: processes read as text (rev-parse, merge-base, config)"),
+        ("Git", "_run_bytes", "git: processes read as bytes (diff-tree, log)"),
         ("Git", "parse_tree", "git: parse tree objects (Python)"),
         ("Git", "close", "git: close cat-file"),
         ("GitTree", "read", "tree: read a file (symlinks, cache)"),
