@@ -229,14 +229,14 @@ AFTER: dict[str, Callable[[], None]] = {
         "gate.core.flags", (None, "decode", "parse: flag files"), (None, "read_flag_file", "flags: read into the model")
     ),
     "gate.core.policy": _wrap_all(
-        "gate.core.policy", ("Policy", "options", "policy: each check's options (dump + validate)"),
-        (None, "policy_model", "policy: build the model classes"),
+        "gate.core.policy", ("Policy", "options", "policy: each check's options"),
+        (None, "policy_adapter", "policy: build the validator of a policy file (pydantic)"),
     ),
     "gate.core.judge": _wrap_all(
         "gate.core.judge",
         (None, "read_change", "context: diff, touched services"),
         (None, "evaluate", "engine: read changed YAML, levels, verdict"),
-        (None, "default_policy", "policy: validate the default"),
+        (None, "default_policy", "policy: the bundled default (no validation)"),
         (None, "parse_policy", "policy: validate a policy file (the repository's or --policy)"),
     ),
     "gate.commands.local": _wrap_all("gate.commands.local", (None, "read_policy_file", "policy: read --policy FILE")),

@@ -119,7 +119,7 @@ def holiday() -> Scenario:
     """A public-holiday freeze (Spain's, named in Spanish) on the activation's day."""
     from gate.core.checks.golden_window import Options
 
-    window = Options(freezes=({"holidays": "ES"},)).window()
+    window = Options.of(freezes=({"holidays": "ES"},)).window()
     at = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
     findings = (_finding("golden-window", "flags/checkout.flagd.json",
                          "flag new-checkout is enabled on a public holiday (Inmaculada Concepción)",

@@ -110,7 +110,7 @@ def test_a_plain_rules_file_is_read() -> None:
 
 
 def test_aliases_are_accepted_when_the_policy_says_so() -> None:
-    options = Options.model_validate({"annotations": ["runbook_url", "documentation"]})
+    options = Options.validate({"annotations": ["runbook_url", "documentation"]})
     assert run({"prometheus/rules.yml": PLAIN}, options) == []
 
 
@@ -126,7 +126,7 @@ def test_other_kinds_with_groups_are_ignored() -> None:
 def test_rook_alerts_pass_with_the_documentation_alias_where_they_have_it() -> None:
     # 89 alerts, 36 of them with a `documentation:` link (tests/fixtures/k8s/SOURCES.md).
     text = (FIXTURES / "k8s/rook__rook/deploy__examples__monitoring__localrules.yaml").read_bytes()
-    options = Options.model_validate({"annotations": ["runbook_url", "documentation"]})
+    options = Options.validate({"annotations": ["runbook_url", "documentation"]})
     assert len(run({"deploy/rules.yaml": text})) == 89
     assert len(run({"deploy/rules.yaml": text}, options)) == 89 - 36
 

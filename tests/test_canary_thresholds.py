@@ -155,7 +155,7 @@ def test_step_weight_above_max_weight_is_an_error_at_its_line() -> None:
     text = seed(("maxWeight: 50", "maxWeight: 20"), ("stepWeight: 10", "stepWeight: 30"))
     lines = SEED_CANARY.splitlines()
     assert lines[15] == "    stepWeight: 10"  # line 16
-    found = [f for f in run(text, Options(max_step_weight=50)) if f.severity is Severity.ERROR]
+    found = [f for f in run(text, Options.of(max_step_weight=50)) if f.severity is Severity.ERROR]
     assert [(f.line, f.rule) for f in found] == [(16, "canary-thresholds")]
     assert "above maxWeight 20" in found[0].message and "30%" in found[0].message
     assert "stepWeight` below `maxWeight`" in found[0].remedy
@@ -189,7 +189,7 @@ def templated(error_max: str = "1", latency_max: str = "0.5", error_template: st
 
 
 def test_mapped_templates_meeting_the_bounds_pass() -> None:
-    assert run(templated(), Options.model_validate({"metric_templates": TEMPLATES})) == []
+    assert run(templated(), Options.validate({"metric_templates": TEMPLATES})) == []
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_mapped_templates_meeting_the_bounds_pass() -> None:
     ids=["error-rate-5-percent", "latency-0.8-seconds"],
 )
 def test_mapped_templates_are_judged_in_their_units(error_max: str, latency_max: str, line: int, fact: str) -> None:
-    found = errors(run(templated(error_max, latency_max), Options.model_validate({"metric_templates": TEMPLATES})))
+    found = errors(run(templated(error_max, latency_max), Options.validate({"metric_templates": TEMPLATES})))
     assert len(found) == 1 and found[0][0] == line and fact in found[0][1], found
 
 
@@ -209,7 +209,7 @@ def test_a_ratio_template_is_read_as_a_fraction() -> None:
             "    - name: ok\n      templateRef:\n        name: success-ratio\n      thresholdRange:\n        min: 0.95\n",
         )
     )
-    found = errors(run(text, Options.model_validate({"metric_templates": TEMPLATES})))
+    found = errors(run(text, Options.validate({"metric_templates": TEMPLATES})))
     assert len(found) == 1 and "95%" in found[0][1]
 
 

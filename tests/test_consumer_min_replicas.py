@@ -131,7 +131,7 @@ def test_cases(files: dict[str, str], lines: list[int]) -> None:
 
 
 def test_criticality_is_configurable() -> None:
-    options = Options.model_validate(
+    options = Options.validate(
         {"critical_names": ["ledger*"], "critical_labels": {"tier": "gold"}, "queue_triggers": [], "min_replicas": 3}
     )
     files = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pkgutil
 import sys
 from collections.abc import Iterator
@@ -27,7 +29,8 @@ def test_every_check_module_is_registered_and_documented() -> None:
     for rule_id, spec in REGISTRY.items():
         assert spec.doc.startswith(rule_id + ":"), f"{rule_id}'s docstring must start with its id"
         assert len(spec.doc.splitlines()) > 3, f"{rule_id} needs user documentation in its docstring"
-        assert spec.options.model_config.get("extra") == "forbid"
+        assert dataclasses.is_dataclass(spec.options) and spec.options.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        assert spec.options.__pydantic_config__["extra"] == "forbid"
 
 
 def test_clean_change_passes() -> None:
@@ -161,7 +164,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import Field
+from dataclasses import dataclass
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.models import Context, Finding, Severity
@@ -170,8 +173,10 @@ ID = "throwaway-probe"
 ORDER = 999
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    name: str = Field("probe.txt", description="The file name the probe reports.")
+    name: str = "probe.txt"
+    """The file name the probe reports."""
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
@@ -202,9 +207,11 @@ def test_a_new_check_module_reaches_the_registry_the_schema_and_the_docs(
     schema = policy.schema(registry)
     block = schema["$defs"][schema["properties"]["checks"]["$ref"].rsplit("/", 1)[-1]]["properties"]
     assert "throwaway-probe" in block
-    model = policy.policy_model(registry)
-    parsed = model.model_validate({"version": 1, "checks": {"throwaway-probe": {"name": "x.txt", "level": "error"}}})
-    assert parsed.checks.throwaway_probe.name == "x.txt"  # type: ignore[attr-defined]
+    parsed = policy.policy_adapter(registry).validate_python(
+        {"version": 1, "checks": {"throwaway-probe": {"name": "x.txt", "level": "error"}}}
+    )
+    assert parsed.checks.throwaway_probe.name == "x.txt"
+    assert block["throwaway-probe"]["$ref"]
 
     doc = render_checks_doc(registry)
     assert "## `throwaway-probe`" in doc
@@ -223,6 +230,9 @@ def test_a_new_check_module_reaches_the_registry_the_schema_and_the_docs(
                      "name it after its id", id="id-not-the-module-name"),
         pytest.param('"""nothing here"""\nID = "x-y"\nORDER = 1\nOptions = object\ndef check(c, o): ...\n',
                      "docstring must start with 'x-y:'", id="docstring-not-the-docs"),
+        pytest.param('"""x-y: doc"""\nfrom gate.core.checks.base import CheckOptions\nID = "x-y"\nORDER = 1\n'
+                     'class Options(CheckOptions):\n    limit: int = 3\ndef check(c, o): ...\n',
+                     "must be a @dataclass", id="options-not-a-dataclass-of-its-own"),
     ],
 )
 def test_a_check_module_that_lacks_a_part_is_refused_by_name(

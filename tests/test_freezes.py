@@ -35,7 +35,7 @@ def judge(now: str, options: Options) -> tuple[list[Activation], list[Finding]]:
 
 
 def test_an_activation_on_a_spanish_national_holiday_is_blocked_and_names_it() -> None:
-    (activation,), (finding,) = judge("2026-12-08T11:00:00Z", Options(freezes=({"holidays": "ES"},)))
+    (activation,), (finding,) = judge("2026-12-08T11:00:00Z", Options.of(freezes=({"holidays": "ES"},)))
     assert not activation.in_window
     assert "\u201cInmaculada Concepci\u00f3n (ES public holiday)\u201d" in finding.message
     assert "The next window opens 2026-12-09T10:00:00Z." in finding.message
@@ -43,7 +43,7 @@ def test_an_activation_on_a_spanish_national_holiday_is_blocked_and_names_it() -
 
 
 def test_the_day_after_the_holiday_is_open() -> None:
-    (activation,), findings = judge("2026-12-09T11:00:00Z", Options(freezes=({"holidays": "ES"},)))
+    (activation,), findings = judge("2026-12-09T11:00:00Z", Options.of(freezes=({"holidays": "ES"},)))
     assert activation.in_window and findings == []
 
 
@@ -65,7 +65,7 @@ def test_the_day_after_the_holiday_is_open() -> None:
     ],
 )
 def test_holidays_of_a_country_and_region(freeze: dict[str, str], moment: str, frozen_by: str | None) -> None:
-    window = Options(freezes=(freeze,)).window()
+    window = Options.of(freezes=(freeze,)).window()
     found = window.freeze_at(at(moment))
     if frozen_by is None:
         assert found is None and window.contains(at(moment))
@@ -74,14 +74,14 @@ def test_holidays_of_a_country_and_region(freeze: dict[str, str], moment: str, f
 
 
 def test_several_countries_each_freeze_their_own_days() -> None:
-    window = Options(freezes=({"holidays": "ES"}, {"holidays": "GB", "subdivision": "ENG"})).window()
+    window = Options.of(freezes=({"holidays": "ES"}, {"holidays": "GB", "subdivision": "ENG"})).window()
     assert not window.contains(at("2026-12-08T11:00:00Z"))  # Spain only
     assert not window.contains(at("2026-08-31T11:00:00Z"))  # England's summer bank holiday only
     assert window.contains(at("2026-12-09T11:00:00Z"))
 
 
 def test_a_holiday_is_a_whole_day_on_the_windows_clock() -> None:
-    window = Options(timezone="Europe/Madrid", freezes=({"holidays": "ES"},)).window()
+    window = Options.of(timezone="Europe/Madrid", freezes=({"holidays": "ES"},)).window()
     (freeze,) = window.freezes_between(at("2026-12-08T12:00:00Z"), at("2026-12-08T12:00:01Z"))
     assert (freeze.start, freeze.end) == (at("2026-12-07T23:00:00Z"), at("2026-12-08T23:00:00Z"))
     assert window.next_opening(at("2026-12-08T10:00:00Z")) == at("2026-12-09T09:00:00Z")
@@ -93,7 +93,7 @@ def test_holiday_names_do_not_follow_the_machines_locale(monkeypatch: pytest.Mon
     holiday_dates.cache_clear()
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    window = Options(freezes=({"holidays": "ES"},)).window()
+    window = Options.of(freezes=({"holidays": "ES"},)).window()
     found = window.freeze_at(at("2026-12-08T11:00:00Z"))
     assert found is not None and found.reason.startswith("Inmaculada Concepci\u00f3n")
 
@@ -117,7 +117,7 @@ def test_holiday_names_do_not_follow_the_machines_locale(monkeypatch: pytest.Mon
     ],
 )
 def test_weekly_friday_afternoon_freeze_in_madrid(moment: str, inside: bool) -> None:
-    options = Options(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
+    options = Options.of(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
     window = options.window()
     assert window.contains(at(moment)) is inside
 
@@ -133,14 +133,14 @@ def test_weekly_friday_afternoon_freeze_in_madrid(moment: str, inside: bool) -> 
     ],
 )
 def test_friday_afternoons_stay_15_to_24_local_across_dst(day: str, utc_start: str, utc_end: str) -> None:
-    window = Options(timezone="Europe/Madrid", freezes=(MADRID_FRIDAY_AFTERNOONS,)).window()
+    window = Options.of(timezone="Europe/Madrid", freezes=(MADRID_FRIDAY_AFTERNOONS,)).window()
     (freeze,) = window.freezes_between(at(f"{day}T00:00:00Z"), at(f"{day}T23:59:00Z"))
     assert (freeze.start, freeze.end, freeze.reason, freeze.kind) == (
         at(utc_start), at(utc_end), "Friday afternoons", "rrule")
 
 
 def test_a_friday_afternoon_finding_names_the_freeze_and_opens_monday() -> None:
-    options = Options(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
+    options = Options.of(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
     _, (finding,) = judge("2026-07-03T13:30:00Z", options)
     assert "\u201cFriday afternoons\u201d (2026-07-03T13:00:00Z to 2026-07-03T22:00:00Z)" in finding.message
     assert "next window opens 2026-07-06T08:00:00Z (Monday 10:00 Europe/Madrid)" in finding.message
@@ -148,7 +148,7 @@ def test_a_friday_afternoon_finding_names_the_freeze_and_opens_monday() -> None:
 
 def test_year_end_freeze_every_year_without_retyping() -> None:
     freeze = {"rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20", "duration": "P15D", "reason": "year-end freeze"}
-    window = Options(freezes=(freeze,)).window()
+    window = Options.of(freezes=(freeze,)).window()
     for year in (2026, 2027, 2031):
         assert not window.contains(at(f"{year}-12-21T11:00:00Z"))
         assert not window.contains(at(f"{year + 1}-01-02T11:00:00Z"))
@@ -186,7 +186,7 @@ def test_year_end_freeze_every_year_without_retyping() -> None:
     ],
 )
 def test_recurrence_rules(freeze: dict[str, str], moment: str, frozen: bool) -> None:
-    window = Options(freezes=({**freeze, "reason": "rule"},)).window()
+    window = Options.of(freezes=({**freeze, "reason": "rule"},)).window()
     assert (window.freeze_at(at(moment)) is not None) is frozen
 
 
@@ -212,14 +212,14 @@ def test_recurrence_rules(freeze: dict[str, str], moment: str, frozen: bool) -> 
     ],
 )
 def test_durations_on_the_wall_clock(freeze: dict[str, str], day: str, utc_start: str, utc_end: str) -> None:
-    window = Options(timezone="Europe/Madrid", freezes=({**freeze, "reason": "x"},)).window()
+    window = Options.of(timezone="Europe/Madrid", freezes=({**freeze, "reason": "x"},)).window()
     found = [f for f in window.freezes_between(at(f"{day}T00:00:00Z"), at(f"{day}T23:59:00Z"))
              if f.start.date() <= at(f"{day}T00:00:00Z").date() + timedelta(days=1)]
     assert [(f.start, f.end) for f in found][:1] == [(at(utc_start), at(utc_end))]
 
 
 def test_a_rule_that_freezes_forever_is_bounded_and_reported() -> None:
-    options = Options(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "always"},))
+    options = Options.of(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "always"},))
     started = clock.monotonic()
     (activation,), (finding,) = judge("2026-11-30T11:00:00Z", options)
     elapsed = clock.monotonic() - started
@@ -232,7 +232,7 @@ def test_a_rule_that_freezes_forever_is_bounded_and_reported() -> None:
 def test_lazily_generated_freezes_reach_far_ahead() -> None:
     freeze = {"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "frozen until 2029"}
     rule = {**freeze, "rrule": "FREQ=DAILY;UNTIL=20290301T000000Z"}
-    window = Options(freezes=(rule,)).window()
+    window = Options.of(freezes=(rule,)).window()
     assert window.next_opening(at("2026-11-30T11:00:00Z")) == at("2029-03-02T10:00:00Z")
 
 
@@ -262,12 +262,12 @@ def test_lazily_generated_freezes_reach_far_ahead() -> None:
     ],
 )
 def test_describe_state(timezone: str, freezes: tuple[dict[str, str], ...], moment: str, text: str) -> None:
-    window = Options(timezone=timezone, freezes=freezes).window()
+    window = Options.of(timezone=timezone, freezes=freezes).window()
     assert describe_state(window, window.state(at(moment))) == text
 
 
 def test_state_closes_where_a_freeze_starts() -> None:
-    options = Options(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
+    options = Options.of(timezone="Europe/Madrid", start="10:00", end="16:00", freezes=(MADRID_FRIDAY_AFTERNOONS,))
     state = options.window().state(at("2026-07-03T10:00:00Z"))
     assert state.is_open and state.closes == at("2026-07-03T13:00:00Z")
 

@@ -278,3 +278,32 @@ def test_what_a_tree_keeps_for_its_readers_is_bounded(repo: GitRepo, monkeypatch
         assert tree.read("b.yaml") == tree.read("b.yaml") == b"b: 22222222\n"
         blobs = [name for name in git.requests if ":" not in name and not name.endswith("{tree}")]
     assert len(blobs) == 3  # a.yaml kept (5 bytes), b.yaml past the budget: read each time
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "One line",
+        "Subject\n\nBody line one\nBody line two\n",
+        "A subject\nthat wraps\n\nand a body",
+        "\n\nLeading blank lines\n\n\n\nBody after several blanks\n\n",
+        "Subject with trailing spaces   \n\nBody  \nindented\n    code\n",
+        "Ünïcödé subject ✓\n\nçа body",
+        "Subject\n\nParagraph one\n\nParagraph two\n",
+    ],
+)
+def test_the_head_commit_reads_as_git_log_reads_it(tmp_path: Path, message: str) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"a.txt": "a"}, "first")
+    repo.write({"b.txt": "b"})
+    repo.git("add", "-A")
+    repo.git("-c", "user.name=Zoë Q. Dev", "-c", "user.email=zoe@example.com", "commit", "-q", "--cleanup=verbatim",
+             "-m", message)
+    expected = subprocess.run(
+        ["git", "log", "-1", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b"], cwd=repo.path, capture_output=True,
+        text=True, check=True,
+    ).stdout.split("\0")
+    with Git(repo.path) as git:
+        commit = git.commit(git.resolve("HEAD"))
+    assert [commit.sha, " ".join(commit.parents), commit.author_name, commit.author_email, commit.subject,
+            commit.body] == [*expected[:5], expected[5].rstrip("\n")]

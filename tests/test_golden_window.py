@@ -69,7 +69,7 @@ def test_saturday_names_the_weekday_and_monday() -> None:
 
 
 def test_a_freeze_is_named_by_its_reason() -> None:
-    options = Options(freezes=({"start": "2026-11-30T00:00:00Z", "end": "2026-12-02T00:00:00Z",
+    options = Options.of(freezes=({"start": "2026-11-30T00:00:00Z", "end": "2026-12-02T00:00:00Z",
                                 "reason": "Cyber Monday"},))
     _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, options=options)
     assert "\u201cCyber Monday\u201d" in finding.message
@@ -77,7 +77,7 @@ def test_a_freeze_is_named_by_its_reason() -> None:
 
 
 def test_a_local_timezone_shows_the_local_opening_too() -> None:
-    options = Options(timezone="Europe/Madrid")
+    options = Options.of(timezone="Europe/Madrid")
     _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, now="2026-11-30T14:00:00Z",
                         options=options)
     assert "15:00 Europe/Madrid is at or after the window closes" in finding.message
@@ -85,7 +85,7 @@ def test_a_local_timezone_shows_the_local_opening_too() -> None:
 
 
 def test_naive_freeze_times_are_read_in_the_policy_timezone() -> None:
-    options = Options(timezone="Europe/Madrid", freezes=(
+    options = Options.of(timezone="Europe/Madrid", freezes=(
         {"start": "2026-11-30T11:30:00", "end": "2026-11-30T12:30:00", "reason": "demo"},
     ))
     window = options.window()
@@ -259,7 +259,7 @@ def test_freezes_mixing_offsets_read_the_naive_side_in_the_policy_zone(
 
 
 def test_a_freeze_until_9999_blocks_and_says_the_window_does_not_open() -> None:
-    options = Options(freezes=({"start": "2026-11-01", "end": "9999-12-31T23:59:59", "reason": "forever"},))
+    options = Options.of(freezes=({"start": "2026-11-01", "end": "9999-12-31T23:59:59", "reason": "forever"},))
     _, (finding,) = run({"flags/checkout.json": ON}, {"flags/checkout.json": OFF}, options=options)
     assert "forever" in finding.message and "does not open again as far as gate looks" in finding.message
 
@@ -338,7 +338,7 @@ FLIPT_OFF, FLIPT_ON = (DATA / "flipt-off.features.yml").read_text(), (DATA / "fl
     ],
 )
 def test_flag_file_suffixes_match_in_any_case(path: str, base: str, head: str) -> None:
-    options = Options(flag_files=("**/flags/**", "**/FEATURES.YML"))
+    options = Options.of(flag_files=("**/flags/**", "**/FEATURES.YML"))
     activations, _ = run({path: head}, {path: base}, options=options)
     assert [a.change for a in activations] != []
 

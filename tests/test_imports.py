@@ -54,3 +54,15 @@ def test_a_policy_with_holidays_and_rules_loads_what_it_uses(tmp_path: Path) -> 
     modules = loaded_modules(tmp_path, "--format", "json", "--now", "2026-12-01T10:00:00Z", policy=policy)
     assert {"holidays", "dateutil"} <= modules
     assert "icalendar" not in modules
+
+
+def test_gate_check_with_the_bundled_default_policy_never_imports_pydantic(tmp_path: Path) -> None:
+    # The default's values are the options dataclasses' own; pydantic only validates policy files.
+    modules = loaded_modules(tmp_path, "--format", "json")
+    assert not {name for name in modules if name.split(".")[0] in ("pydantic", "pydantic_core")}
+    assert "gate.core.freezes" not in modules  # no holiday or recurring freeze in the default policy
+
+
+def test_a_policy_file_is_validated_by_pydantic(tmp_path: Path) -> None:
+    modules = loaded_modules(tmp_path, "--format", "json", policy="version: 1\nchecks:\n  alert-runbook:\n    enabled: false\n")
+    assert "pydantic" in modules

@@ -544,7 +544,7 @@ def test_the_caption_says_what_the_chart_shows(window: Window | None, caption: s
 def test_a_holiday_freeze_is_drawn_by_its_name() -> None:
     from gate.core.checks.golden_window import Options
 
-    window = Options(freezes=({"holidays": "ES"},)).window()
+    window = Options.of(freezes=({"holidays": "ES"},)).window()
     holiday = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)
     report = markdown.render_markdown(verdict(activations=(activation(at=holiday, in_window=False),)), CONTEXT,
                                       window=window)

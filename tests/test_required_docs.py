@@ -88,6 +88,6 @@ def test_files_outside_services_touch_no_service() -> None:
 
 def test_mermaid_in_readme_can_be_turned_off() -> None:
     context = make_context(head={f"{S}/README.md": MERMAID_README, f"{S}/runbook.yaml": SEED_RUNBOOK})
-    findings = list(required_docs.check(context, required_docs.Options(mermaid_in_readme=False)))
+    findings = list(required_docs.check(context, required_docs.Options.of(mermaid_in_readme=False)))
     assert len(findings) == 1
     assert "no architecture diagram" in findings[0].message  # type: ignore[union-attr]

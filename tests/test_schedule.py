@@ -21,7 +21,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "window"
 UPDATE = os.environ.get("GATE_UPDATE_GOLDEN") == "1"
 SUFFIXES = {"text": "txt", "json": "json", "ics": "ics", "cron": "cron.yml"}
 
-MADRID = Options(
+MADRID = Options.of(
     timezone="Europe/Madrid",
     freezes=(
         {"holidays": "ES", "subdivision": "MD"},
@@ -43,7 +43,7 @@ def schedules() -> dict[str, Schedule]:
         "default-week": build(Options().window(), datetime(2026, 11, 30, 11, 0, tzinfo=UTC), 7,
                               "the bundled default policy", "acme/shop"),
         "disabled-never-opens": build(
-            Options(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "all hands"},)).window(),
+            Options.of(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "all hands"},)).window(),
             datetime(2026, 11, 30, 11, 0, tzinfo=UTC), 3, "gate.yaml", "acme/shop", enforced=False),
     }
 

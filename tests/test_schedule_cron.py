@@ -18,7 +18,7 @@ ALWAYS = {"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "all hands"}
 
 
 def lines(options: dict[str, Any], days: int = 366) -> list[tuple[str, str | None]]:
-    text = renderer("cron")(build(Options(**options).window(), MONDAY, days, "gate.yaml", "acme/shop"))
+    text = renderer("cron")(build(Options.of(**options).window(), MONDAY, days, "gate.yaml", "acme/shop"))
     document = yaml.safe_load(text) or {}
     return [(entry["cron"], entry.get("timezone")) for entry in document.get("schedule", [])]
 
@@ -50,7 +50,7 @@ def test_the_lines_say_what_each_edge_is_and_a_closed_window_says_so() -> None:
     text = renderer("cron")(build(Options().window(), MONDAY, 366, "gate.yaml", "acme/shop"))
     assert '  - cron: "0 10 * * 1-5"  # the window opens\n' in text
     assert '  - cron: "0 13 * * 1-5"  # the window closes\n' in text
-    closed = renderer("cron")(build(Options(freezes=(ALWAYS,)).window(), MONDAY, 30, "gate.yaml", "acme/shop"))
+    closed = renderer("cron")(build(Options.of(freezes=(ALWAYS,)).window(), MONDAY, 30, "gate.yaml", "acme/shop"))
     assert "# The window does not open in these 30 days: no edge to sweep at." in closed
     assert "schedule:" not in closed
 

@@ -18,7 +18,6 @@ import os
 import posixpath
 import re
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
@@ -187,24 +186,11 @@ class Git:
         return found[0] if found is not None else None
 
     def commit(self, sha: str) -> Commit:
-        # The message is the last field: a huge one is cut, never read whole.
-        raw = self._run_bytes(
-            "log", "-1", "--no-color", "--format=%H%x00%P%x00%an%x00%ae%x00%s%x00%b", sha, "--",
-            limit=MAX_COMMIT_BYTES, over_limit="cut",
-        )
-        out = raw.decode("utf-8", "replace")
-        fields = out.split("\0", 5)
-        if len(fields) < 6:
+        """The commit, read through the cat-file process already running (no `git log` to start)."""
+        found = self._request(f"{sha}^{{commit}}")
+        if found is None or found[1] != "commit":
             raise InputError(f"{self.root}: cannot read commit {sha}")
-        full, parents, name, email, subject, body = fields
-        return Commit(
-            sha=full,
-            subject=subject,
-            body=body.rstrip("\n"),
-            author_name=name,
-            author_email=email,
-            parents=tuple(parents.split()),
-        )
+        return parse_commit(found[0], found[2][:MAX_COMMIT_BYTES])
 
     def github_repository(self) -> str | None:
         """`owner/name` of the `origin` remote when it is on GitHub (to resolve links into this repo)."""
@@ -317,10 +303,11 @@ class Git:
 
     def _run_bytes(self, *args: str, limit: int, over_limit: str) -> bytes:
         """git's output, read up to `limit` bytes: past it, `cut` keeps what was read, `refuse` fails."""
-        # stderr goes to a file: a pipe nobody reads while stdout is drained could fill and stall git.
-        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+        # stderr is thrown away while stdout is drained (a pipe nobody reads could fill and stall git);
+        # when git fails, the same command runs again for its message alone.
+        with subprocess.Popen(
             ["git", *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=errors, env=self._env,
+            stderr=subprocess.DEVNULL, env=self._env,
         ) as process:
             assert process.stdout is not None
             out = _read_up_to(process.stdout, limit + 1)
@@ -334,11 +321,20 @@ class Git:
                     )
                 return out[:limit]
             code = process.wait()
-            errors.seek(0)
-            stderr = errors.read(64 * 1024)
         if code != 0:
-            raise InputError(_explain_git_error(f"git {args[0]}", stderr.decode("utf-8", "replace")))
+            raise InputError(_explain_git_error(f"git {args[0]}", self._stderr_of(args)))
         return out
+
+    def _stderr_of(self, args: tuple[str, ...]) -> str:
+        """What a failed git command says, from running it again with its output thrown away."""
+        try:
+            result = subprocess.run(
+                ["git", *args], cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, env=self._env, check=False, timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return result.stderr[: 64 * 1024].decode("utf-8", "replace")
 
 
 class GitTree:
@@ -415,6 +411,46 @@ class GitTree:
                 return None
             path = resolved
         return None
+
+
+def parse_commit(sha: str, raw: bytes) -> Commit:
+    """A raw commit object as `git log --format=%P %an %ae %s %b` reads it: the subject is the
+    message's first paragraph with its lines joined by spaces, the body the rest."""
+    headers, _, message = raw.partition(b"\n\n")
+    parents: list[str] = []
+    author = b""
+    encoding = "utf-8"
+    for line in headers.split(b"\n"):
+        key, _, value = line.partition(b" ")
+        if key == b"parent":
+            parents.append(value.decode("ascii", "replace"))
+        elif key == b"author":
+            author = value
+        elif key == b"encoding":
+            encoding = value.decode("ascii", "replace").strip() or "utf-8"
+    try:
+        text = message.decode(encoding, "replace")
+    except LookupError:  # an encoding Python does not know: read it as UTF-8, as git does then
+        text = message.decode("utf-8", "replace")
+    # "Name <email> 1700000000 +0000": the time and zone last, the email in angle brackets.
+    who = author.decode("utf-8", "replace").rsplit(" ", 2)[0] if author else ""
+    name, _, email = who.rpartition(" <")
+    lines = text.replace("\r\n", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    subject = " ".join(line.strip() for line in lines[:end])
+    rest = lines[end:]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    return Commit(
+        sha=sha,
+        subject=subject,
+        body="\n".join(rest).rstrip("\n"),
+        author_name=name if who else "",
+        author_email=email.removesuffix(">") if who else "",
+        parents=tuple(parents),
+    )
 
 
 def parse_raw_diff(out: bytes) -> list[ChangedFile]:

@@ -111,6 +111,8 @@ def permission_for(method: str, path: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class PullInfo:
+    """What gate reads of a pull request: its number, author, head and base, link and title."""
+
     number: int
     author: str | None
     head_sha: str
@@ -145,6 +147,8 @@ ACTIONS_BOT = Identity(login="github-actions[bot]", id=41898282, kind="app")
 
 @dataclass(frozen=True, slots=True)
 class IssueComment:
+    """A pull request's comment: its id, author and body."""
+
     id: int
     author: str | None
     author_type: str  # "Bot", "User", "Organization"
@@ -154,6 +158,8 @@ class IssueComment:
 
 @dataclass(frozen=True, slots=True)
 class CommitStatus:
+    """A commit status as GitHub lists it: its context, state, who created it and the run it links."""
+
     context: str
     state: str  # error, failure, pending, success
     creator: str | None
@@ -165,6 +171,8 @@ class CommitStatus:
 
 @dataclass(frozen=True, slots=True)
 class WorkflowRun:
+    """A workflow run as GitHub describes it: which workflow, commit and event it ran for."""
+
     id: int
     attempt: int
     path: str  # the workflow file, e.g. .github/workflows/gate.yml

@@ -35,6 +35,8 @@ class PublishError(ExternalError):
 
 @dataclass(frozen=True)
 class SnsSettings:
+    """Where and how to publish: the topic, region and endpoint, with the retry and time bounds."""
+
     topic_arn: str
     region: str | None = None
     endpoint_url: str | None = None

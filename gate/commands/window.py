@@ -27,6 +27,8 @@ from gate.core.policy import Policy
 
 @dataclass(frozen=True)
 class _Source:
+    """The policy `gate window` shows, where it comes from, and whose calendar it is."""
+
     policy: Policy
     label: str  # where the window comes from, as listings say it
     scope: str  # whose window it is: keeps calendar ids of two repositories apart

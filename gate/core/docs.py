@@ -6,6 +6,7 @@ new check module is documented by being written. `tests/test_docs.py` keeps docs
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 
@@ -23,18 +24,19 @@ _PREAMBLE = (
 
 
 def render_checks_doc(registry: Mapping[str, CheckSpec] = REGISTRY) -> str:
+    from pydantic import TypeAdapter
+
     parts = list(_PREAMBLE)
     for rule_id, spec in registry.items():
         parts.append(f"## `{rule_id}`\n")
         body = spec.doc.removeprefix(f"{rule_id}:").strip()
         parts.append(body[:1].upper() + body[1:] + "\n")
         parts.append("| option | default | meaning |\n|---|---|---|")
-        for name, field in spec.options.model_fields.items():
-            default = field.get_default(call_default_factory=True)
-            if hasattr(default, "model_dump"):
-                default = default.model_dump(mode="json")
+        described = TypeAdapter(spec.options).json_schema()["properties"]
+        for option in dataclasses.fields(spec.options):
+            default = option.default_factory() if option.default_factory is not dataclasses.MISSING else option.default
             shown = json.dumps(default, default=str, ensure_ascii=False)
-            meaning = (field.description or "").replace("|", "\\|").replace("\n", " ")
-            parts.append(f"| `{name}` | `{shown}` | {meaning} |")
+            meaning = " ".join(described[option.name].get("description", "").split()).replace("|", "\\|")
+            parts.append(f"| `{option.name}` | `{shown}` | {meaning} |")
         parts.append("")
     return "\n".join(parts)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import traceback
 from collections.abc import Callable, Collection, Iterable
 
 from gate.core.checks import REGISTRY
@@ -103,6 +102,8 @@ def _run_isolated(rule_id: str, run: Callable[[], Iterable[Result]]) -> list[Res
         for item in run():  # one by one, so what came before a crash is kept
             produced.append(item)
     except Exception as exc:
+        import traceback  # only when a check crashed
+
         where = traceback.extract_tb(exc.__traceback__)[-1]
         produced.append(
             Finding(

@@ -18,7 +18,6 @@ and `dateutil` packages are imported on first use: a policy without such freezes
 from __future__ import annotations
 
 import bisect
-import calendar
 import math
 import re
 from collections.abc import Iterator
@@ -153,6 +152,8 @@ class Duration:
         """The wall time this long after `wall`, by the calendar (the exact part is added later, in UTC)."""
         months = wall.month - 1 + self.months + 12 * self.years
         year, month = wall.year + months // 12, months % 12 + 1
+        import calendar  # only recurring rules need it
+
         day = min(wall.day, calendar.monthrange(year, month)[1])
         return wall.replace(year=year, month=month, day=day) + timedelta(days=self.days)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from typing import Any
 
 from gate.core.yamlio import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
@@ -60,6 +59,8 @@ def load_json(text: str) -> Any:
 
 def load_toml(text: str) -> Any:
     """A TOML text as Python data, bounded; raises DataError."""
+    import tomllib  # only GO Feature Flag's TOML files need it
+
     _not_too_many(text)
     try:
         data = tomllib.loads(text)

@@ -71,6 +71,8 @@ class Judgement:
 
 @dataclass(frozen=True)
 class ChosenPolicy:
+    """The policy a change is judged by, and what gate says about it."""
+
     policy: Policy
     findings: tuple[Finding, ...] = ()  # what gate says about the policy (edited, invalid)
 

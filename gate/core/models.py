@@ -90,6 +90,8 @@ ENGINE_RULES = (INVALID_FILE, POLICY, OVERRIDE, INTERNAL_ERROR)
 
 @dataclass(frozen=True, slots=True)
 class ChangedFile:
+    """A file the change adds, modifies, deletes or renames."""
+
     path: str
     status: FileStatus
     old_path: str | None = None  # set for renames
@@ -101,6 +103,8 @@ class ChangedFile:
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """A service folder the change touches, and whether it is added, modified or deleted."""
+
     name: str
     path: str
     status: ServiceStatus
@@ -108,6 +112,8 @@ class Service:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem gate found: which rule, how serious, where, what, and how to fix it."""
+
     rule: str
     severity: Severity
     path: str | None
@@ -147,6 +153,8 @@ class Override:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """The outcome of a judgement, with every finding, activation and the override decision."""
+
     outcome: Outcome
     findings: tuple[Finding, ...]
     activations: tuple[Activation, ...] = ()
@@ -186,6 +194,8 @@ class Tree(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Commit:
+    """The head commit: its id, message, author and parents."""
+
     sha: str
     subject: str
     body: str
@@ -204,6 +214,8 @@ class Commit:
 
 @dataclass(frozen=True, slots=True)
 class PullRequest:
+    """The pull request a change belongs to, as far as gate knows it."""
+
     number: int
     author: str | None = None
     url: str | None = None

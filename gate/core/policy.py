@@ -17,20 +17,23 @@ own options. Unknown keys anywhere are errors that name the file and the key pat
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from gate.core.checks import REGISTRY
-from gate.core.checks.base import CheckOptions, CheckSpec
+from gate.core.checks.base import NOT_EMPTY_TEXT, OPTIONS_CONFIG, CheckOptions, CheckSpec, Valid
 from gate.core.errors import PolicyError
 from gate.core.limits import size_of
 from gate.core.models import INTERNAL_ERROR, INVALID_FILE, Severity
 from gate.core.yamlio import YamlError, load_one
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 # An accepted override waives the findings of every check; never those of the engine's own rules
 # (a file gate could not read, a check that crashed), since then nothing was judged.
@@ -41,221 +44,251 @@ NEVER_WAIVABLE = {
     INTERNAL_ERROR: "gate could not decide",
 }
 MAX_POLICY_BYTES = 1024 * 1024  # a policy is a page of YAML
+DEFAULT_SOURCE = "the bundled default policy"
+
+# The policy is plain frozen dataclasses: the bundled default is built from their defaults without
+# importing pydantic, which costs more than judging a change does. pydantic validates a policy file
+# against the same dataclasses, and builds the JSON Schema from them, when one is read.
 
 
-class OverridePolicy(BaseModel):
+def _known_rules(waivable: tuple[str, ...]) -> tuple[str, ...]:
+    for rule_id in waivable:
+        if rule_id in NEVER_WAIVABLE:
+            raise ValueError(f"{rule_id} can never be waived: {NEVER_WAIVABLE[rule_id]}")
+        if rule_id not in REGISTRY:
+            raise ValueError(f"unknown rule id '{rule_id}' (waivable: {', '.join(REGISTRY)})")
+    return waivable
+
+
+@dataclass(frozen=True)
+class OverridePolicy:
     """Who may turn blocking findings into recorded waivers, and which."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    label: str = Field(
-        "gate/override", min_length=1, description="The pull-request label that asks for an override."
-    )
-    roles: tuple[str, ...] = Field(
-        ("admin", "maintain"),
-        description="Repository roles (GitHub role_name) whose label is accepted.",
-    )
-    waivable: tuple[str, ...] = Field(
-        WAIVABLE_BY_DEFAULT, description="Rule ids whose findings an accepted override waives."
-    )
-    allow_author: bool = Field(False, description="Whether the pull request's author may override their own change.")
-
-    @field_validator("waivable")
-    @classmethod
-    def _known_rules(cls, waivable: tuple[str, ...]) -> tuple[str, ...]:
-        for rule_id in waivable:
-            if rule_id in NEVER_WAIVABLE:
-                raise ValueError(f"{rule_id} can never be waived: {NEVER_WAIVABLE[rule_id]}")
-            if rule_id not in REGISTRY:
-                raise ValueError(f"unknown rule id '{rule_id}' (waivable: {', '.join(REGISTRY)})")
-        return waivable
+    label: Annotated[str, NOT_EMPTY_TEXT] = "gate/override"
+    """The pull-request label that asks for an override."""
+    roles: tuple[str, ...] = ("admin", "maintain")
+    """Repository roles (GitHub role_name) whose label is accepted."""
+    waivable: Annotated[tuple[str, ...], Valid(_known_rules)] = WAIVABLE_BY_DEFAULT
+    """Rule ids whose findings an accepted override waives."""
+    allow_author: bool = False
+    """Whether the pull request's author may override their own change."""
 
 
 _DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 _DNS_SUBDOMAIN = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?")
 
 
-class ReconcilerPolicy(BaseModel):
+def _object_name(value: str) -> str:
+    # Full matches only: these values go into the commands the notice prints.
+    if _DNS_SUBDOMAIN.fullmatch(value) is None:
+        raise ValueError(f"{value!r} is not a Kubernetes object name")
+    return value
+
+
+def _namespace(value: str | None) -> str | None:
+    if value is not None and _DNS_LABEL.fullmatch(value) is None:
+        raise ValueError(f"{value!r} is not a Kubernetes namespace name")
+    return value
+
+
+@dataclass(frozen=True)
+class ReconcilerPolicy:
     """A GitOps controller's object that applies this repository to the cluster, for when its
     manifest is not among the files gate reads. The deployment notice then says how to pause it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    controller: Literal["flux", "argocd"] = Field(description="flux (a Kustomization) or argocd (an Application).")
-    name: str = Field(description="The Flux Kustomization's or the Argo CD Application's name.")
-    namespace: str | None = Field(
-        None, description="Its namespace (default: flux-system for Flux, argocd for Argo CD)."
-    )
-    paths: tuple[str, ...] = Field(("**",), description="Globs of the repository paths it applies.")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        # Full matches only: these values go into the commands the notice prints.
-        if _DNS_SUBDOMAIN.fullmatch(value) is None:
-            raise ValueError(f"{value!r} is not a Kubernetes object name")
-        return value
-
-    @field_validator("namespace")
-    @classmethod
-    def _namespace(cls, value: str | None) -> str | None:
-        if value is not None and _DNS_LABEL.fullmatch(value) is None:
-            raise ValueError(f"{value!r} is not a Kubernetes namespace name")
-        return value
+    controller: Literal["flux", "argocd"]
+    """flux (a Kustomization) or argocd (an Application)."""
+    name: Annotated[str, Valid(_object_name)]
+    """The Flux Kustomization's or the Argo CD Application's name."""
+    namespace: Annotated[str | None, Valid(_namespace)] = None
+    """Its namespace (default: flux-system for Flux, argocd for Argo CD)."""
+    paths: tuple[str, ...] = ("**",)
+    """Globs of the repository paths it applies."""
 
 
-class GitOpsPolicy(BaseModel):
+@dataclass(frozen=True)
+class GitOpsPolicy:
     """How the deployment notice learns that a GitOps controller reconciles the repository."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    detect: bool = Field(
-        True,
-        description="Look for Flux Kustomizations and Argo CD Applications in the changed files and in "
-        "well-known folders (clusters/, flux-system/, argocd/...).",
-    )
-    reconcilers: tuple[ReconcilerPolicy, ...] = Field(
-        (), description="Controllers that apply this repository, when their objects live elsewhere."
-    )
+    detect: bool = True
+    """Look for Flux Kustomizations and Argo CD Applications in the changed files and in well-known folders
+    (clusters/, flux-system/, argocd/...)."""
+    reconcilers: tuple[ReconcilerPolicy, ...] = ()
+    """Controllers that apply this repository, when their objects live elsewhere."""
 
 
-class NoticePolicy(BaseModel):
+@dataclass(frozen=True)
+class NoticePolicy:
     """The deployment notice (`gate notify`, and `gate action` on a push)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    gitops: GitOpsPolicy = Field(default_factory=GitOpsPolicy)
-
-
-def _block_model(spec: CheckSpec) -> type[CheckOptions]:
-    """The check's options plus the keys every block has."""
-    options: type[CheckOptions] = spec.options
-    model: type[CheckOptions] = create_model(
-        f"{options.__name__}_{spec.id.replace('-', '_')}",
-        __base__=options,
-        __doc__=spec.summary,
-        enabled=(bool, Field(True, description="Run this check.")),
-        level=(
-            Severity | None,
-            Field(
-                None,
-                description="The severity every finding of this check gets, raised or lowered (unset: each "
-                "keeps its own); warning or notice reports without blocking, error makes even notices block.",
-            ),
-        ),
-    )
-    return model
+    gitops: GitOpsPolicy = field(default_factory=GitOpsPolicy)
+    """How the notice learns that a GitOps controller reconciles the repository."""
 
 
-def _checks_model(registry: Mapping[str, CheckSpec]) -> type[BaseModel]:
-    fields: dict[str, Any] = {}
-    for rule_id, spec in registry.items():
-        block = _block_model(spec)
-        fields[rule_id.replace("-", "_")] = (block, Field(default_factory=block, alias=rule_id))
-    model: type[BaseModel] = create_model(
-        "Checks", __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=False), **fields
-    )
-    return model
+@dataclass(frozen=True)
+class CheckBlock:
+    """A check's block of the policy: whether it runs, the severity of its findings, its options."""
+
+    enabled: bool
+    level: Severity | None
+    options: CheckOptions
 
 
-class _PolicyBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: Literal[1] = Field(1, description="The policy format's version.")
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_is_a_number(cls, version: object) -> object:
-        # YAML's `true` equals 1 in Python; a policy must say `version: 1`.
-        if isinstance(version, bool):
-            raise ValueError("write `version: 1`")
-        return version
-    services: tuple[str, ...] = Field(("services/*",), description="Globs of the folders that are services.")
-    ignore: tuple[str, ...] = Field((), description="Globs of paths gate never reads or judges.")
-    pre_existing: Severity = Field(
-        Severity.NOTICE,
-        description="The severity of findings about objects the change leaves as they were (a Canary, an "
-        "alert rule, an autoscaler, a Deployment): notice or warning reports them without blocking, error "
-        "makes the change fix them too.",
-    )
-    override: OverridePolicy = Field(default_factory=OverridePolicy)
-    notice: NoticePolicy = Field(default_factory=NoticePolicy)
+ENABLED_DOC = "Run this check."
+LEVEL_DOC = (
+    "The severity every finding of this check gets, raised or lowered (unset: each keeps its own); warning or "
+    "notice reports without blocking, error makes even notices block."
+)
 
 
-def policy_model(registry: Mapping[str, CheckSpec] | None = None) -> type[_PolicyBase]:
-    """The pydantic model of a policy file, assembled from the checks' options (built once)."""
-    return _policy_model() if registry is None else _assemble(registry)
+def _version(value: object) -> object:
+    # YAML's `true` equals 1 in Python; a policy must say `version: 1`.
+    if isinstance(value, bool):
+        raise ValueError("write `version: 1`")
+    return value
 
 
-@cache
-def _policy_model() -> type[_PolicyBase]:
-    return _assemble(REGISTRY)
-
-
-def _assemble(registry: Mapping[str, CheckSpec]) -> type[_PolicyBase]:
-    checks = _checks_model(registry)
-    model: type[_PolicyBase] = create_model(
-        "Policy",
-        __base__=_PolicyBase,
-        checks=(checks, Field(default_factory=checks)),
-    )
-    return model
-
-
+@dataclass(frozen=True)
 class Policy:
-    """A validated policy with typed access to each check's block."""
+    """A policy: the rules a change is judged by, with typed access to each check's block."""
 
-    def __init__(self, model: _PolicyBase, source: str) -> None:
-        self.model = model
-        self.source = source
+    source: str
+    services: tuple[str, ...] = ("services/*",)
+    ignore: tuple[str, ...] = ()
+    pre_existing: Severity = Severity.NOTICE
+    override: OverridePolicy = field(default_factory=OverridePolicy)
+    notice: NoticePolicy = field(default_factory=NoticePolicy)
+    checks: Mapping[str, CheckBlock] = field(default_factory=dict)
 
     @property
     def is_default(self) -> bool:
         """Whether this is the bundled default policy (no policy file applied)."""
         return self.source == DEFAULT_SOURCE
 
-    @property
-    def services(self) -> tuple[str, ...]:
-        return self.model.services
-
-    @property
-    def ignore(self) -> tuple[str, ...]:
-        return self.model.ignore
-
-    @property
-    def override(self) -> OverridePolicy:
-        return self.model.override
-
-    @property
-    def notice(self) -> NoticePolicy:
-        return self.model.notice
-
-    @property
-    def pre_existing(self) -> Severity:
-        return self.model.pre_existing
-
-    def block(self, rule_id: str) -> CheckOptions:
-        block: CheckOptions = getattr(self.model.checks, rule_id.replace("-", "_"))  # type: ignore[attr-defined]
-        return block
+    def block(self, rule_id: str) -> CheckBlock:
+        found = self.checks.get(rule_id)
+        if found is None:  # a check this policy was built without: its defaults
+            return CheckBlock(True, None, REGISTRY[rule_id].options())
+        return found
 
     def enabled(self, rule_id: str) -> bool:
-        return bool(getattr(self.block(rule_id), "enabled", True))
+        return self.block(rule_id).enabled
 
     def level(self, rule_id: str) -> Severity | None:
-        level: Severity | None = getattr(self.block(rule_id), "level", None)
-        return level
+        return self.block(rule_id).level
 
     def options(self, rule_id: str) -> CheckOptions:
-        """The check's own options model (the block without `enabled` and `level`)."""
-        spec = REGISTRY[rule_id]
-        return spec.options.model_validate(self.block(rule_id).model_dump(exclude={"enabled", "level"}))
+        """The check's own options (its block without `enabled` and `level`)."""
+        return self.block(rule_id).options
 
 
-DEFAULT_SOURCE = "the bundled default policy"
-
-
+@cache
 def default_policy() -> Policy:
-    return Policy(policy_model().model_validate({}), source=DEFAULT_SOURCE)
+    """The bundled default policy: every check on, with the seed's values. No validation is needed:
+    the defaults are the dataclasses' own, and `tests/test_policy.py` checks them against the schema."""
+    return Policy(
+        source=DEFAULT_SOURCE,
+        checks={rule_id: CheckBlock(True, None, spec.options()) for rule_id, spec in REGISTRY.items()},
+    )
+
+
+# -- reading a policy file: pydantic, imported only here -------------------------------------------------
+
+
+def _block_class(spec: CheckSpec) -> type:
+    """The check's options plus the keys every block has, as one dataclass pydantic validates."""
+    return dataclasses.make_dataclass(
+        f"{spec.options.__name__}_{spec.id.replace('-', '_')}",
+        [("enabled", bool, field(default=True)), ("level", Severity | None, field(default=None))],
+        bases=(spec.options,),
+        frozen=True,
+    )
+
+
+def _checks_class(registry: Mapping[str, CheckSpec]) -> type:
+    from pydantic import Field
+
+    fields: list[tuple[str, Any, Any]] = []
+    for rule_id, spec in registry.items():
+        block = _block_class(spec)
+        fields.append((rule_id.replace("-", "_"), Annotated[block, Field(alias=rule_id)], field(default_factory=block)))
+    checks = dataclasses.make_dataclass("Checks", fields, frozen=True)
+    checks.__pydantic_config__ = {"extra": "forbid", "frozen": True}  # type: ignore[attr-defined]
+    return checks
+
+
+def _policy_file_class(registry: Mapping[str, CheckSpec]) -> type:
+    """The shape of a policy file: the policy's fields, `version`, and a block per check."""
+    checks = _checks_class(registry)
+    return dataclasses.make_dataclass(
+        "PolicyFile",
+        [
+            ("version", Annotated[Literal[1], Valid(_version, before=True)], field(default=1)),
+            ("services", tuple[str, ...], field(default=("services/*",))),
+            ("ignore", tuple[str, ...], field(default=())),
+            ("pre_existing", Severity, field(default=Severity.NOTICE)),
+            ("override", OverridePolicy, field(default_factory=OverridePolicy)),
+            ("notice", NoticePolicy, field(default_factory=NoticePolicy)),
+            ("checks", checks, field(default_factory=checks)),
+        ],
+        frozen=True,
+        namespace={"__pydantic_config__": {"extra": "forbid", "frozen": True}},
+    )
+
+
+# What each top-level key means, for the schema (the policy file's class is built at run time).
+TOP_LEVEL_DOCS = {
+    "version": "The policy format's version.",
+    "services": "Globs of the folders that are services.",
+    "ignore": "Globs of paths gate never reads or judges.",
+    "pre_existing": "The severity of findings about objects the change leaves as they were (a Canary, an alert "
+    "rule, an autoscaler, a Deployment): notice or warning reports them without blocking, error makes the change "
+    "fix them too.",
+    "override": "Who may turn blocking findings into recorded waivers, and which.",
+    "notice": "The deployment notice (`gate notify`, and `gate action` on a push).",
+    "checks": "A block per check: `enabled`, `level` and the check's own options.",
+}
+
+
+def policy_adapter(registry: Mapping[str, CheckSpec] | None = None) -> TypeAdapter[Any]:
+    """The pydantic validator of a policy file, assembled from the checks' options (built once)."""
+    return _default_adapter() if registry is None else _adapter(registry)
+
+
+@cache
+def _default_adapter() -> TypeAdapter[Any]:
+    return _adapter(REGISTRY)
+
+
+def _adapter(registry: Mapping[str, CheckSpec]) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_policy_file_class(registry))
+
+
+def _policy_of(parsed: Any, source: str, registry: Mapping[str, CheckSpec]) -> Policy:
+    blocks = {}
+    for rule_id, spec in registry.items():
+        block = getattr(parsed.checks, rule_id.replace("-", "_"))
+        own = {f.name: getattr(block, f.name) for f in dataclasses.fields(spec.options)}
+        blocks[rule_id] = CheckBlock(block.enabled, block.level, spec.options(**own))
+    return Policy(
+        source=source,
+        services=parsed.services,
+        ignore=parsed.ignore,
+        pre_existing=parsed.pre_existing,
+        override=parsed.override,
+        notice=parsed.notice,
+        checks=blocks,
+    )
 
 
 def parse_policy(text: str | bytes, source: str) -> Policy:
@@ -278,15 +311,37 @@ def parse_policy(text: str | bytes, source: str) -> Policy:
         raise PolicyError(f"{source}: a policy is a mapping with `version: 1` at the top")
     if "version" not in data:
         raise PolicyError(f"{source}: version: missing; add `version: 1` at the top")
+    from pydantic import ValidationError
+
     try:
-        return Policy(policy_model().model_validate(data), source=source)
+        parsed = policy_adapter().validate_python(data)
     except ValidationError as exc:
         raise PolicyError(f"{source}: " + "; ".join(_describe(error, data) for error in exc.errors())) from None
+    return _policy_of(parsed, source, REGISTRY)
 
 
 def schema(registry: Mapping[str, CheckSpec] | None = None) -> dict[str, Any]:
     """A JSON Schema editors can use to complete and check policy files."""
-    document = policy_model(registry).model_json_schema(by_alias=True)
+    from pydantic import TypeAdapter
+
+    registry = REGISTRY if registry is None else registry
+    document: dict[str, Any] = policy_adapter(registry).json_schema(by_alias=True)
+    definitions = document.get("$defs", {})
+    for name, text in TOP_LEVEL_DOCS.items():
+        document["properties"][name]["description"] = text
+    # A block's class is made at run time, so it has no source for pydantic to read the options'
+    # docstrings from: they come from the check's own options class.
+    checks = definitions[document["properties"]["checks"]["$ref"].rsplit("/", 1)[-1]]
+    for rule_id, spec in registry.items():
+        block = definitions[checks["properties"][rule_id]["$ref"].rsplit("/", 1)[-1]]
+        own = TypeAdapter(spec.options).json_schema()["properties"]
+        for key, described in own.items():
+            if "description" in described:
+                block["properties"][key]["description"] = described["description"]
+        block["properties"]["enabled"]["description"] = ENABLED_DOC
+        block["properties"]["level"]["description"] = LEVEL_DOC
+        block["description"] = spec.summary
+        block["title"] = rule_id
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "gate policy"
     return document
@@ -302,8 +357,10 @@ def _describe(error: Any, data: Any) -> str:
     location = ".".join(str(part) for part in loc)
     line = _line_of(data, loc)
     where = f"{location} (line {line})" if line else location
-    if error["type"] == "extra_forbidden":
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"{where}: unknown key{_known_keys(error['loc'])}"
+    if error["type"] in ("missing", "missing_argument"):
+        return f"{where}: Field required"
     if error["type"] == "literal_error" and error["loc"] == ("version",):
         return f"{where}: this gate reads policy version 1 only"
     if error["type"] == "value_error" and "error" in error.get("ctx", {}):
@@ -315,26 +372,30 @@ def _is_tag(part: Any) -> bool:
     return isinstance(part, str) and part.startswith("<") and part.endswith(">")
 
 
+def _keys(kind: Any) -> list[str]:
+    return [f.name for f in dataclasses.fields(kind)]
+
+
 def _known_keys(loc: tuple[Any, ...]) -> str:
     if len(loc) >= 2 and _is_tag(loc[-2]):
-        from gate.core.checks.golden_window import FREEZE_KINDS
+        from gate.core.checks.golden_window import freeze_keys
 
-        model = FREEZE_KINDS.get(loc[-2])
-        return f" (known: {', '.join(model.model_fields)})" if model is not None else ""
+        keys = freeze_keys(loc[-2])
+        return f" (known: {', '.join(keys)})" if keys else ""
     if len(loc) == 1:
-        known = list(policy_model().model_fields)
+        known = list(TOP_LEVEL_DOCS)
     elif loc[0] == "checks" and len(loc) == 2:
         return f" (known checks: {', '.join(REGISTRY)}; {INVALID_FILE} and {INTERNAL_ERROR} take no block)"
     elif loc[0] == "checks" and len(loc) == 3 and loc[1] in REGISTRY:
-        known = ["enabled", "level", *REGISTRY[str(loc[1])].options.model_fields]
+        known = ["enabled", "level", *_keys(REGISTRY[str(loc[1])].options)]
     elif loc[0] == "override" and len(loc) == 2:
-        known = list(OverridePolicy.model_fields)
+        known = _keys(OverridePolicy)
     elif loc[0] == "notice" and len(loc) == 2:
-        known = list(NoticePolicy.model_fields)
+        known = _keys(NoticePolicy)
     elif loc[:2] == ("notice", "gitops") and len(loc) == 3:
-        known = list(GitOpsPolicy.model_fields)
+        known = _keys(GitOpsPolicy)
     elif loc[:3] == ("notice", "gitops", "reconcilers") and len(loc) == 5:
-        known = list(ReconcilerPolicy.model_fields)
+        known = _keys(ReconcilerPolicy)
     else:
         return ""
     return f" (known: {', '.join(known)})"

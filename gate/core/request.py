@@ -13,7 +13,7 @@ between them is said here, as data, rather than as flags threaded through the ju
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -64,20 +64,23 @@ class OverrideEvidence(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
 class NoOverride:
     """Nothing asks for an override (a push, a local run without `--label`)."""
+
+    __slots__ = ()
 
     def decide(self, policy: OverridePolicy) -> Override | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
 class SimulatedLabels:
     """Labels given on the command line: an override asked this way is reported, never accepted,
     because only the GitHub API can say who applied a label."""
 
-    labels: tuple[str, ...]
+    __slots__ = ("labels",)
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        self.labels = labels
 
     def decide(self, policy: OverridePolicy) -> Override | None:
         if policy.label not in self.labels:
@@ -99,7 +102,7 @@ class Request:
     refs: Refs
     now: datetime
     policy: PolicySource = RepositoryPolicy()
-    override: OverrideEvidence = NoOverride()
+    override: OverrideEvidence = field(default_factory=NoOverride)
     repository: str | None = None  # "owner/name" when known
     pull_request: PullRequest | None = None
     event: str | None = None  # the GitHub event name when run as an action

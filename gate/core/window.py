@@ -95,6 +95,8 @@ class WindowState:
 
 @dataclass(frozen=True, slots=True)
 class Window:
+    """The golden window: weekly hours on a timezone's wall clock, minus its freezes."""
+
     start: time
     end: time
     zone: tzinfo

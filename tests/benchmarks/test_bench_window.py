@@ -16,8 +16,8 @@ from gate.core.checks.golden_window import Options
 from gate.core.schedule import build
 
 EVENING = datetime(2026, 12, 7, 20, tzinfo=UTC)  # the night before a Spanish holiday
-PLAIN = Options(timezone="Europe/Madrid")
-CALENDARS = Options(
+PLAIN = Options.of(timezone="Europe/Madrid")
+CALENDARS = Options.of(
     timezone="Europe/Madrid",
     freezes=(
         {"holidays": "ES", "subdivision": "MD"},
@@ -26,7 +26,7 @@ CALENDARS = Options(
         {"rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20", "duration": "P15D", "reason": "year-end freeze"},
     ),
 )
-NEVER = Options(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "always"},))
+NEVER = Options.of(freezes=({"rrule": "FREQ=DAILY", "duration": "P1D", "reason": "always"},))
 
 
 @pytest.mark.benchmark(group="next opening")

@@ -21,6 +21,8 @@ MAX_PULL_FILES = 3000  # GitHub lists at most this many files of a pull request
 
 @dataclass(frozen=True)
 class CheckedOutChange:
+    """The change in the checkout: its refs, and the files GitHub listed when the clone is shallow."""
+
     refs: Refs
     listed_files: tuple[ChangedFile, ...] | None = None  # None: git lists them; else the checkout is shallow
 

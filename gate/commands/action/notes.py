@@ -13,6 +13,8 @@ from gate.core.text import one_line
 
 @dataclass
 class Notes:
+    """What the action adds to the job summary: lines, and details folded away."""
+
     lines: list[str] = field(default_factory=list)
     details: list[tuple[str, str]] = field(default_factory=list)
 

@@ -103,6 +103,8 @@ class Swept:
 
 @dataclass
 class Sweeper:
+    """One sweep of the open pull requests: the clients it uses and what it has found so far."""
+
     settings: ActionSettings
     clone: Clone
     github: GitHub

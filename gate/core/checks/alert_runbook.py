@@ -30,11 +30,11 @@ import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field
-
-from gate.core.checks.base import CheckOptions, Result
+from gate.core.checks.base import NOT_EMPTY_LIST, CheckOptions, Result
 from gate.core.manifests import Document, ManifestFile
 from gate.core.models import ChangedFile, Context, FileStatus, Finding, Severity, Side, Tree
 from gate.core.yamlio import YList, YMap
@@ -47,12 +47,12 @@ PROMETHEUS_RULE_GROUPS = ("monitoring.coreos.com",)
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    annotations: tuple[str, ...] = Field(
-        ("runbook_url",),
-        min_length=1,
-        description="Annotation names that count as the alert's runbook link, in order of preference.",
-    )
+    """The annotations that link an alert to its runbook."""
+
+    annotations: Annotated[tuple[str, ...], NOT_EMPTY_LIST] = ("runbook_url",)
+    """Annotation names that count as the alert's runbook link, in order of preference."""
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:

@@ -65,12 +65,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from gate.core.checks.base import CheckOptions, Result
+from gate.core.checks.base import OPTIONS_CONFIG, CheckOptions, Result, at_least, at_most
 from gate.core.manifests import FLAGGER_GROUP, Document, as_number
 from gate.core.models import Context, Finding, Severity
 from gate.core.yamlio import YList, YMap
@@ -87,31 +85,38 @@ DEFAULT_PROGRESS_DEADLINE = 600
 DEFAULT_MAX_WEIGHT = 100.0
 
 
-class MetricTemplate(BaseModel):
+@dataclass(frozen=True)
+class MetricTemplate:
     """How to read a `templateRef` metric: what it measures and in which unit."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    kind: Literal["success-rate", "error-rate", "latency"] = Field(
-        description="success-rate (a minimum), error-rate (a maximum) or latency (a maximum)."
-    )
-    unit: Literal["percent", "ratio", "ms", "s"] = Field(
-        description="percent or ratio (0..1) for rates; ms or s for latency."
-    )
+    kind: Literal["success-rate", "error-rate", "latency"]
+    """success-rate (a minimum), error-rate (a maximum) or latency (a maximum)."""
+    unit: Literal["percent", "ratio", "ms", "s"]
+    """percent or ratio (0..1) for rates; ms or s for latency."""
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    max_threshold: int = Field(5, ge=1, description="Most failed checks allowed before rollback (analysis.threshold).")
-    max_interval: str = Field("1m", description="Longest time between checks (analysis.interval), a Go duration.")
-    max_progress_deadline_seconds: int = Field(600, ge=1, description="Largest progressDeadlineSeconds.")
-    max_step_weight: float = Field(10, gt=0, description="Largest traffic step, in percent (stepWeight, stepWeights).")
-    max_weight: float = Field(50, gt=0, le=100, description="Largest traffic share for the canary, percent.")
-    min_success_rate: float = Field(99, ge=0, le=100, description="Success-rate bound required, in percent.")
-    max_latency_ms: float = Field(500, gt=0, description="Latency bound required, in milliseconds.")
-    metric_templates: dict[str, MetricTemplate] = Field(
-        default_factory=dict,
-        description="templateRef names (the MetricTemplate's name) gate may read, with their kind and unit.",
-    )
+    """The bounds a Flagger Canary's analysis must keep within."""
+
+    max_threshold: Annotated[int, at_least(1)] = 5
+    """Most failed checks allowed before rollback (analysis.threshold)."""
+    max_interval: str = "1m"
+    """Longest time between checks (analysis.interval), a Go duration."""
+    max_progress_deadline_seconds: Annotated[int, at_least(1)] = 600
+    """Largest progressDeadlineSeconds."""
+    max_step_weight: Annotated[float, at_least(0, strictly=True)] = 10
+    """Largest traffic step, in percent (stepWeight, stepWeights)."""
+    max_weight: Annotated[float, at_least(0, strictly=True), at_most(100)] = 50
+    """Largest traffic share for the canary, percent."""
+    min_success_rate: Annotated[float, at_least(0), at_most(100)] = 99
+    """Success-rate bound required, in percent."""
+    max_latency_ms: Annotated[float, at_least(0, strictly=True)] = 500
+    """Latency bound required, in milliseconds."""
+    metric_templates: dict[str, MetricTemplate] = field(default_factory=dict)
+    """templateRef names (the MetricTemplate's name) gate may read, with their kind and unit."""
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:
@@ -126,11 +131,13 @@ def check(context: Context, options: Options) -> Iterator[Result]:
             yield dataclasses.replace(finding, pre_existing=True) if old else finding
 
 
-@dataclass(frozen=True, slots=True)
 class _Reporter:
     """Builds findings for one canary, so every message names it the same way."""
 
-    canary: Document
+    __slots__ = ("canary",)
+
+    def __init__(self, canary: Document) -> None:
+        self.canary = canary
 
     def error(self, line: int | None, message: str, remedy: str) -> Finding:
         return self._finding(Severity.ERROR, line, message, remedy)
@@ -385,8 +392,7 @@ def _judge_step_weights(report: _Reporter, analysis: YMap, steps: YList, options
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Bound:
+class _Bound(NamedTuple):
     """One metric's reading: what it bounds, the bound in gate's units, where it is written."""
 
     kind: Literal["success-rate", "latency"]
@@ -474,8 +480,7 @@ def _require(
         yield report.error(bound.line, weak(bound), weak_remedy)
 
 
-@dataclass(frozen=True, slots=True)
-class _Inert:
+class _Inert(NamedTuple):
     """A metric Flagger cannot run: no template, no query, not a built-in."""
 
     name: str

@@ -51,12 +51,11 @@ import dataclasses
 import itertools
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import Annotated, NamedTuple
 
-from pydantic import Field
-
-from gate.core.checks.base import CheckOptions, Result
+from gate.core.checks.base import CheckOptions, Result, at_least
 from gate.core.manifests import YAML_SUFFIXES, Document, as_number, get_path, same_namespace
 from gate.core.models import Context, EntryKind, FileStatus, Finding, Severity, Side
 
@@ -74,47 +73,47 @@ DEPLOYMENT_DEFAULT_REPLICAS = 1
 SIBLING_FILES_LIMIT = 50
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    min_replicas: int = Field(2, ge=1, description="Fewest replicas a critical consumer may run.")
-    critical_labels: dict[str, str] = Field(
-        default_factory=lambda: {"critical": "true"},
-        description="Labels (name: value) that mark a workload critical.",
+    """Which workloads are critical consumers, and how few replicas they may run."""
+
+    min_replicas: Annotated[int, at_least(1)] = 2
+    """Fewest replicas a critical consumer may run."""
+    critical_labels: dict[str, str] = field(default_factory=lambda: {"critical": "true"})
+    """Labels (name: value) that mark a workload critical."""
+    critical_names: tuple[str, ...] = ("*-consumer",)
+    """Globs of resource or target names that are critical consumers."""
+    queue_triggers: tuple[str, ...] = (
+        "aws-sqs-queue",
+        "kafka",
+        "apache-kafka",
+        "rabbitmq",
+        "azure-servicebus",
+        "azure-queue",
+        "azure-eventhub",
+        "gcp-pubsub",
+        "redis-streams",
+        "redis-lists",
+        "redis-cluster-streams",
+        "redis-cluster-lists",
+        "nats-jetstream",
+        "stan",
+        "activemq",
+        "artemis-queue",
+        "ibmmq",
+        "pulsar",
+        "aws-kinesis-stream",
     )
-    critical_names: tuple[str, ...] = Field(
-        ("*-consumer",), description="Globs of resource or target names that are critical consumers."
+    """KEDA trigger types that make a ScaledObject a queue consumer."""
+    queue_metrics: tuple[str, ...] = (
+        "*queue*", "*num_undelivered_messages*", "*servicebus*", "*sqs*", "*consumer_lag*", "*consumergroup_lag*"
     )
-    queue_triggers: tuple[str, ...] = Field(
-        (
-            "aws-sqs-queue",
-            "kafka",
-            "apache-kafka",
-            "rabbitmq",
-            "azure-servicebus",
-            "azure-queue",
-            "azure-eventhub",
-            "gcp-pubsub",
-            "redis-streams",
-            "redis-lists",
-            "redis-cluster-streams",
-            "redis-cluster-lists",
-            "nats-jetstream",
-            "stan",
-            "activemq",
-            "artemis-queue",
-            "ibmmq",
-            "pulsar",
-            "aws-kinesis-stream",
-        ),
-        description="KEDA trigger types that make a ScaledObject a queue consumer.",
-    )
-    queue_metrics: tuple[str, ...] = Field(
-        ("*queue*", "*num_undelivered_messages*", "*servicebus*", "*sqs*", "*consumer_lag*", "*consumergroup_lag*"),
-        description="Globs of HPA External metric names that measure a queue's backlog.",
-    )
+    """Globs of HPA External metric names that measure a queue's backlog."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Minimum:
+class _Minimum(NamedTuple):
+    """A workload's least replica count as written, or the default that applies."""
+
     value: float | None  # None: written but not a number
     raw: object
     line: int

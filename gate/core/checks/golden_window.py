@@ -87,25 +87,15 @@ checks:
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, tzinfo
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
-
-from gate.core.checks.base import CheckOptions, Result
+from gate.core.checks.base import NOT_EMPTY_TEXT, OPTIONS_CONFIG, CheckOptions, Result, Valid
 from gate.core.flags import Baseline, FlagFile, FlagFileError, is_flag_file, read_flag_file
 from gate.core.flags.diff import FlagChange, activations
 from gate.core.flags.model import BASELINE_NAMES
-from gate.core.freezes import (
-    HolidayFreezes,
-    RecurringFreeze,
-    check_country,
-    check_language,
-    check_subdivision,
-    parse_duration,
-    parse_recurrence,
-)
 from gate.core.manifests import YAML_SUFFIXES
 from gate.core.models import INVALID_FILE, Activation, ChangedFile, Context, FileStatus, Finding, Severity
 from gate.core.times import utc_iso
@@ -126,83 +116,126 @@ ORDER = 30
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-class PeriodFreezeOption(BaseModel):
+def _clock(value: str) -> str:
+    parse_hhmm(value)
+    return value
+
+
+def _zone(value: str) -> str:
+    load_zone(value)
+    return value
+
+
+def _days(value: tuple[str, ...]) -> tuple[str, ...]:
+    for day in value:
+        parse_weekday(day)
+    return value
+
+
+# Holiday and recurring freezes (gate.core.freezes, and the calendar libraries behind it) are read
+# only by the policies that have them.
+
+
+def _country(value: str) -> str:
+    from gate.core.freezes import check_country
+
+    return check_country(value)
+
+
+def _subdivision(value: str | None, earlier: Mapping[str, Any]) -> str | None:
+    country = earlier.get("holidays")
+    if value is None or country is None:
+        return value  # no region, or the country itself is invalid and reported
+    from gate.core.freezes import check_subdivision
+
+    return check_subdivision(country, value)
+
+
+def _language(value: str | None, earlier: Mapping[str, Any]) -> str | None:
+    country = earlier.get("holidays")
+    if value is None or country is None:
+        return value
+    from gate.core.freezes import check_language
+
+    return check_language(country, value)
+
+
+def _rule(value: str) -> str:
+    from gate.core.freezes import parse_recurrence
+
+    parse_recurrence(value)
+    return value
+
+
+def _duration(value: str) -> str:
+    from gate.core.freezes import parse_duration
+
+    parse_duration(value)
+    return value
+
+
+@dataclass(frozen=True)
+class PeriodFreezeOption:
     """A period when no flag may activate, whatever the clock says."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    start: datetime = Field(description="When the freeze begins (inclusive), ISO 8601.")
-    end: datetime = Field(description="When the freeze ends (exclusive), ISO 8601.")
-    reason: str = Field(min_length=1, description="Why; shown in the finding.")
+    start: datetime
+    """When the freeze begins (inclusive), ISO 8601."""
+    end: datetime
+    """When the freeze ends (exclusive), ISO 8601."""
+    reason: Annotated[str, NOT_EMPTY_TEXT]
+    """Why; shown in the finding."""
 
 
-class HolidayFreezeOption(BaseModel):
+@dataclass(frozen=True)
+class HolidayFreezeOption:
     """Every public holiday of a country (or one of its regions), each a whole day on the window's clock."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    holidays: str = Field(description="The country, as an ISO 3166-1 alpha-2 code (e.g. ES, US, DE).")
-    subdivision: str | None = Field(None, description="A region of the country, as the holidays package names it "
-                                    "(e.g. MD for Madrid, CA for California).")
-    language: str | None = Field(None, description="The language of the holidays' names (default: the country's "
-                                 "own, e.g. es for ES).")
-    reason: str | None = Field(None, min_length=1, description="Why; shown before the holiday's name.")
-
-    @field_validator("holidays")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return check_country(value)
-
-    @field_validator("subdivision")
-    @classmethod
-    def _subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
-        country = info.data.get("holidays")
-        if value is None or country is None:
-            return value  # no region, or the country itself is invalid and reported
-        return check_subdivision(country, value)
-
-    @field_validator("language")
-    @classmethod
-    def _language(cls, value: str | None, info: ValidationInfo) -> str | None:
-        country = info.data.get("holidays")
-        if value is None or country is None:
-            return value
-        return check_language(country, value)
+    holidays: Annotated[str, Valid(_country)]
+    """The country, as an ISO 3166-1 alpha-2 code (e.g. ES, US, DE)."""
+    subdivision: Annotated[str | None, Valid(_subdivision, needs_earlier=True)] = None
+    """A region of the country, as the holidays package names it (e.g. MD for Madrid, CA for California)."""
+    language: Annotated[str | None, Valid(_language, needs_earlier=True)] = None
+    """The language of the holidays' names (default: the country's own, e.g. es for ES)."""
+    reason: Annotated[str | None, NOT_EMPTY_TEXT] = None
+    """Why; shown before the holiday's name."""
 
 
-class RuleFreezeOption(BaseModel):
+@dataclass(frozen=True)
+class RuleFreezeOption:
     """A freeze that recurs by an RFC 5545 rule on the window's wall clock, each time for a duration."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = OPTIONS_CONFIG
 
-    rrule: str = Field(description="An RFC 5545 recurrence rule, e.g. FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20; it "
-                       "starts at local midnight unless it sets BYHOUR/BYMINUTE or has a DTSTART line.")
-    duration: str = Field(description="How long each occurrence lasts, ISO 8601 (e.g. P15D, PT9H).")
-    reason: str = Field(min_length=1, description="Why; shown in the finding.")
-
-    @field_validator("rrule")
-    @classmethod
-    def _rule(cls, value: str) -> str:
-        parse_recurrence(value)
-        return value
-
-    @field_validator("duration")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        parse_duration(value)
-        return value
+    rrule: Annotated[str, Valid(_rule)]
+    """An RFC 5545 recurrence rule, e.g. FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20; it starts at local midnight unless it
+    sets BYHOUR/BYMINUTE or has a DTSTART line."""
+    duration: Annotated[str, Valid(_duration)]
+    """How long each occurrence lasts, ISO 8601 (e.g. P15D, PT9H)."""
+    reason: Annotated[str, NOT_EMPTY_TEXT]
+    """Why; shown in the finding."""
 
 
 FREEZE_SHAPES = "{start, end, reason}, {holidays, subdivision, reason} or {rrule, duration, reason}"
 # Each kind's tag, as pydantic puts it in error locations; the policy's messages leave tags out.
-FREEZE_KINDS: dict[str, type[BaseModel]] = {
+FREEZE_KINDS: dict[str, type] = {
     "<period>": PeriodFreezeOption, "<holidays>": HolidayFreezeOption, "<rrule>": RuleFreezeOption,
 }
 
 
+def freeze_keys(tag: str) -> tuple[str, ...]:
+    """The keys a freeze of this kind takes (for the policy's 'unknown key' message)."""
+    kind = FREEZE_KINDS.get(tag)
+    return tuple(f.name for f in fields(kind)) if kind is not None else ()
+
+
 def _freeze_kind(value: object) -> str | None:
-    if isinstance(value, BaseModel):
-        return next((tag for tag, model in FREEZE_KINDS.items() if isinstance(value, model)), None)
+    for tag, kind in FREEZE_KINDS.items():
+        if isinstance(value, kind):
+            return tag
     if not isinstance(value, dict):
         return None
     kinds = [tag for tag, key in (("<holidays>", "holidays"), ("<rrule>", "rrule")) if key in value]
@@ -211,83 +244,72 @@ def _freeze_kind(value: object) -> str | None:
     return kinds[0] if kinds else "<period>"
 
 
-FreezeOption = Annotated[
-    Annotated[PeriodFreezeOption, Tag("<period>")]
-    | Annotated[HolidayFreezeOption, Tag("<holidays>")]
-    | Annotated[RuleFreezeOption, Tag("<rrule>")],
-    Discriminator(
-        _freeze_kind,
-        custom_error_type="freeze_shape",
-        custom_error_message=f"a freeze is one of {FREEZE_SHAPES}",
-    ),
-]
+class _FreezeShape:
+    """A freeze is one of three shapes, told apart by its keys (for pydantic, when it validates)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Discriminator, Tag
+
+        union = Annotated[
+            Annotated[PeriodFreezeOption, Tag("<period>")]
+            | Annotated[HolidayFreezeOption, Tag("<holidays>")]
+            | Annotated[RuleFreezeOption, Tag("<rrule>")],
+            Discriminator(
+                _freeze_kind,
+                custom_error_type="freeze_shape",
+                custom_error_message=f"a freeze is one of {FREEZE_SHAPES}",
+            ),
+        ]
+        return handler.generate_schema(union)
 
 
+FreezeOption = Annotated[PeriodFreezeOption | HolidayFreezeOption | RuleFreezeOption, _FreezeShape()]
+
+
+def _freezes(value: tuple[FreezeOption, ...], earlier: Mapping[str, Any]) -> tuple[FreezeOption, ...]:
+    timezone = earlier.get("timezone")
+    if timezone is None:
+        return value  # the timezone itself is invalid, and reported
+    zone = load_zone(timezone)
+    for index, freeze in enumerate(value):
+        if not isinstance(freeze, PeriodFreezeOption):
+            continue
+        # A start without an offset and an end with one (or the reverse) are compared on the
+        # policy's clock, as the window reads them; compared raw they cannot be compared at all.
+        try:
+            start, end = _aware(freeze.start, zone), _aware(freeze.end, zone)
+        except OverflowError:
+            raise ValueError(f"freezes[{index}] ({freeze.reason!r}) reaches past the year 9999") from None
+        if not start < end:
+            raise ValueError(
+                f"freezes[{index}] ({freeze.reason!r}) ends at {utc_iso(end)}, not after it starts at "
+                f"{utc_iso(start)} (a time without an offset is read in {timezone})"
+            )
+    return value
+
+
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    start: str = Field("10:00", description="When the window opens each day, HH:MM on the timezone's clock.")
-    end: str = Field("13:00", description="When the window closes (exclusive), HH:MM.")
-    timezone: str = Field("UTC", description="IANA timezone of start and end, e.g. UTC or Europe/Madrid.")
-    days: tuple[str, ...] = Field(WEEKDAYS, description="Weekdays the window opens, e.g. [monday, friday].")
-    freezes: tuple[FreezeOption, ...] = Field(
-        (),
-        description="When nothing activates: periods {start, end, reason}, public holidays {holidays: ES, "
-        "subdivision: MD} or recurring rules {rrule, duration, reason}.",
-    )
-    flag_files: tuple[str, ...] = Field(
-        ("**/flags/**", "**/features.yml", "**/features.yaml"),
-        description="Globs of flag files (only .json, .yaml, .yml and .toml files are read).",
-    )
-    baseline_variants: tuple[str, ...] = Field(
-        BASELINE_NAMES,
-        description="Variant names (case-insensitive globs) that serve a non-boolean flag's baseline: nothing new.",
-    )
+    """The golden window: its hours, timezone, days and freezes, and which files are flag files."""
 
-    @field_validator("start", "end")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        parse_hhmm(value)
-        return value
+    start: Annotated[str, Valid(_clock)] = "10:00"
+    """When the window opens each day, HH:MM on the timezone's clock."""
+    end: Annotated[str, Valid(_clock)] = "13:00"
+    """When the window closes (exclusive), HH:MM."""
+    timezone: Annotated[str, Valid(_zone)] = "UTC"
+    """IANA timezone of start and end, e.g. UTC or Europe/Madrid."""
+    days: Annotated[tuple[str, ...], Valid(_days)] = WEEKDAYS
+    """Weekdays the window opens, e.g. [monday, friday]."""
+    freezes: Annotated[tuple[FreezeOption, ...], Valid(_freezes, needs_earlier=True)] = ()
+    """When nothing activates: periods {start, end, reason}, public holidays {holidays: ES, subdivision: MD} or
+    recurring rules {rrule, duration, reason}."""
+    flag_files: tuple[str, ...] = ("**/flags/**", "**/features.yml", "**/features.yaml")
+    """Globs of flag files (only .json, .yaml, .yml and .toml files are read)."""
+    baseline_variants: tuple[str, ...] = BASELINE_NAMES
+    """Variant names (case-insensitive globs) that serve a non-boolean flag's baseline: nothing new."""
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        load_zone(value)
-        return value
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for day in value:
-            parse_weekday(day)
-        return value
-
-    @field_validator("freezes")
-    @classmethod
-    def _freezes(cls, value: tuple[FreezeOption, ...], info: ValidationInfo) -> tuple[FreezeOption, ...]:
-        timezone = info.data.get("timezone")
-        if timezone is None:
-            return value  # the timezone itself is invalid, and reported
-        zone = load_zone(timezone)
-        for index, freeze in enumerate(value):
-            if not isinstance(freeze, PeriodFreezeOption):
-                continue
-            # A start without an offset and an end with one (or the reverse) are compared on the
-            # policy's clock, as the window reads them; compared raw they cannot be compared at all.
-            try:
-                start, end = _aware(freeze.start, zone), _aware(freeze.end, zone)
-            except OverflowError:
-                raise ValueError(f"freezes[{index}] ({freeze.reason!r}) reaches past the year 9999") from None
-            if not start < end:
-                raise ValueError(
-                    f"freezes[{index}] ({freeze.reason!r}) ends at {utc_iso(end)}, not after it starts at "
-                    f"{utc_iso(start)} (a time without an offset is read in {timezone})"
-                )
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Options:
-        self.window()
-        return self
+    def __post_init__(self) -> None:
+        self.window()  # the hours and days make a window (start before end, at least one day)
 
     def window(self) -> Window:
         zone = load_zone(self.timezone)
@@ -297,8 +319,12 @@ class Options(CheckOptions):
 def _source(freeze: PeriodFreezeOption | HolidayFreezeOption | RuleFreezeOption, zone: tzinfo) -> FreezeSource:
     """The window's freeze source for one policy entry (holidays and rules are generated lazily)."""
     if isinstance(freeze, HolidayFreezeOption):
+        from gate.core.freezes import HolidayFreezes
+
         return HolidayFreezes(freeze.holidays, freeze.subdivision, zone, freeze.reason, freeze.language)
     if isinstance(freeze, RuleFreezeOption):
+        from gate.core.freezes import RecurringFreeze, parse_duration, parse_recurrence
+
         rule, duration = parse_recurrence(freeze.rrule, zone), parse_duration(freeze.duration)
         return RecurringFreeze(rule, duration, zone, freeze.reason)
     return Freeze(start=_aware(freeze.start, zone), end=_aware(freeze.end, zone), reason=freeze.reason)

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-
-from pydantic import Field
+from dataclasses import dataclass
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.models import Context, EntryKind, Finding, Service, ServiceStatus, Severity, Tree
@@ -32,25 +31,26 @@ ORDER = 10
 _MERMAID_BLOCK = re.compile(r"^[ \t]*(```|~~~)[ \t]*mermaid\b", re.MULTILINE)
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    readme: tuple[str, ...] = Field(("README.md",), description="File names that are a service's README.")
-    runbook_files: tuple[str, ...] = Field(
-        ("runbook.yaml", "runbook.yml", "RUNBOOK.md"), description="File names that are a runbook."
+    """The files that count as a service's README, runbook and architecture diagram."""
+
+    readme: tuple[str, ...] = ("README.md",)
+    """File names that are a service's README."""
+    runbook_files: tuple[str, ...] = ("runbook.yaml", "runbook.yml", "RUNBOOK.md")
+    """File names that are a runbook."""
+    runbook_dirs: tuple[str, ...] = ("runbooks",)
+    """Folders of runbooks (YAML or Markdown)."""
+    diagram_stems: tuple[str, ...] = ("docs/architecture", "architecture")
+    """Paths, relative to the service and without extension, of the architecture diagram."""
+    diagram_extensions: tuple[str, ...] = (
+        ".mmd", ".mermaid", ".puml", ".plantuml", ".pu", ".drawio", ".drawio.svg", ".drawio.png", ".d2", ".svg", ".png"
     )
-    runbook_dirs: tuple[str, ...] = Field(("runbooks",), description="Folders of runbooks (YAML or Markdown).")
-    diagram_stems: tuple[str, ...] = Field(
-        ("docs/architecture", "architecture"),
-        description="Paths, relative to the service and without extension, of the architecture diagram.",
-    )
-    diagram_extensions: tuple[str, ...] = Field(
-        (".mmd", ".mermaid", ".puml", ".plantuml", ".pu", ".drawio", ".drawio.svg", ".drawio.png", ".d2", ".svg",
-         ".png"),
-        description="Extensions a diagram may have.",
-    )
-    mermaid_in_readme: bool = Field(True, description="Whether a ```mermaid block in the README counts as the diagram.")
-    statuses: tuple[ServiceStatus, ...] = Field(
-        (ServiceStatus.ADDED, ServiceStatus.MODIFIED), description="Which services are judged, by their status."
-    )
+    """Extensions a diagram may have."""
+    mermaid_in_readme: bool = True
+    """Whether a ```mermaid block in the README counts as the diagram."""
+    statuses: tuple[ServiceStatus, ...] = (ServiceStatus.ADDED, ServiceStatus.MODIFIED)
+    """Which services are judged, by their status."""
 
 
 def check(context: Context, options: Options) -> Iterator[Result]:

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
-
-from pydantic import Field
 
 from gate.core.checks.base import CheckOptions, Result
 from gate.core.models import Context, Finding, Severity
@@ -43,12 +42,16 @@ _REMEDY = (
 )
 
 
+@dataclass(frozen=True)
 class Options(CheckOptions):
-    file_names: tuple[str, ...] = Field(("runbook.yaml", "runbook.yml"), description="Names of runbook files.")
-    folders: tuple[str, ...] = Field(("runbooks",), description="Folders whose YAML files are runbooks.")
-    action_keys: tuple[str, ...] = Field(
-        ("command", "action"), description="Keys of which each step needs at least one."
-    )
+    """Which YAML files are runbooks, and what each step needs."""
+
+    file_names: tuple[str, ...] = ("runbook.yaml", "runbook.yml")
+    """Names of runbook files."""
+    folders: tuple[str, ...] = ("runbooks",)
+    """Folders whose YAML files are runbooks."""
+    action_keys: tuple[str, ...] = ("command", "action")
+    """Keys of which each step needs at least one."""
 
 
 def is_runbook(path: str, options: Options) -> bool:

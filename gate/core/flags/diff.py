@@ -37,6 +37,8 @@ _GOFF_SWITCH = "disable: true \u2192 false"
 
 @dataclass(frozen=True, slots=True)
 class FlagChange:
+    """One activation found by the diff: which flag, how it turns on, and when."""
+
     flag: str
     format: FlagFormat
     line: int | None

@@ -9,7 +9,6 @@ condition changes who is served, which the diff judges.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -135,6 +134,8 @@ def _walk(
 
 def _then(chain: str, condition: str) -> str:
     """The chain of conditions `chain`, then `condition`: equal chains give equal digests."""
+    import hashlib  # only flags with targeting conditions need it
+
     return hashlib.sha256(f"{chain}\0{condition}".encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -106,6 +106,8 @@ class Rollout:
 
 @dataclass(frozen=True, slots=True)
 class FlagState:
+    """One flag as it is: on or off, its variants, default and rollouts, and the steps it schedules."""
+
     key: str  # unique within the file (Flipt: "namespace/key" outside the default namespace)
     format: FlagFormat
     line: int | None
@@ -179,6 +181,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class FlagFile:
+    """A flag file read into the model: its format and its flags by key."""
+
     path: str
     format: FlagFormat | None  # None: an empty file, or one no flag provider reads
     flags: Mapping[str, FlagState] = field(default_factory=dict)

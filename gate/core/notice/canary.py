@@ -17,6 +17,8 @@ _MAX_CANARY_SETTINGS = 24
 
 @dataclass(frozen=True, slots=True)
 class CanarySetting:
+    """One canary setting, before and after the change."""
+
     key: str
     value: str | None  # at head; None when removed
     before: str | None  # at base; None when new
@@ -24,6 +26,8 @@ class CanarySetting:
 
 @dataclass(frozen=True, slots=True)
 class CanaryChange:
+    """A Flagger Canary the change adds or edits, with the settings that changed."""
+
     name: str
     namespace: str | None
     target: str | None

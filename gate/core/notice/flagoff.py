@@ -34,6 +34,8 @@ Value = str | bool
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
+    """One value to set in a flag file: where (a key path) and what."""
+
     pointer: Pointer  # (document index, key or index, ...)
     value: Value
 
@@ -44,6 +46,8 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class FlagEdit:
+    """The edit that turns an activated flag off, in its file's own format."""
+
     path: str
     flag: str
     format: str

@@ -46,6 +46,8 @@ MAX_SUBFOLDERS = 12
 
 @dataclass(frozen=True, slots=True)
 class Reconciler:
+    """A GitOps controller's object that applies part of the repository to a cluster."""
+
     controller: str  # flux | argocd
     name: str
     namespace: str

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    """The deployment notice: what was deployed, by whom, the verdict, and how to roll it back."""
+
     repository: str
     event: str
     commit: Commit

@@ -47,6 +47,8 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class ObjectChange:
+    """What the commit did to one Kubernetes object: added, deleted or modified, and how."""
+
     key: Key
     before: Placed | None  # None: the change adds it
     after: Placed | None  # None: the change deletes it
@@ -104,6 +106,8 @@ class Unreadable:
 
 @dataclass
 class ObjectDiff:
+    """Every object the commit changed, and the files gate could not read."""
+
     changes: list[ObjectChange] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     kustomizations: list[str] = field(default_factory=list)  # changed kustomization.yaml files
@@ -201,6 +205,8 @@ def _get(data: Any, *keys: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Kustomization:
+    """What a kustomization in an object's folder does to the files it lists."""
+
     path: str
     namespace: str | None
     transforms: tuple[str, ...]  # keys that change the resources (images, patches, namePrefix...)

@@ -38,6 +38,8 @@ class RollbackStep:
 
 @dataclass(frozen=True, slots=True)
 class Alternative:
+    """One way to roll back, with when to use it and its steps."""
+
     id: str  # revert | now
     label: str  # A, B
     title: str
@@ -47,6 +49,8 @@ class Alternative:
 
 @dataclass(frozen=True, slots=True)
 class Rollback:
+    """The rollback section: alternatives, never steps to run in order."""
+
     alternatives: tuple[Alternative, ...]
 
     @property

@@ -247,6 +247,8 @@ def _override(verdict: Verdict) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
+    """What the chart draws: the window and whether it is the default policy's."""
+
     window: GoldenWindow
     is_default: bool
 
