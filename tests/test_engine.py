@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import pkgutil
 import sys
 from collections.abc import Iterator

@@ -4,7 +4,6 @@ trailing newline: each refused or matched whole."""
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 
 import pytest
