@@ -25,6 +25,7 @@ from gate.core.models import (
     Override,
     Severity,
     Verdict,
+    internal_error,
 )
 from gate.core.policy import Policy
 
@@ -105,16 +106,14 @@ def _run_isolated(rule_id: str, run: Callable[[], Iterable[Result]]) -> list[Res
         import traceback  # only when a check crashed
 
         where = traceback.extract_tb(exc.__traceback__)[-1]
+        at = f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
         produced.append(
-            Finding(
-                rule=INTERNAL_ERROR,
-                severity=Severity.ERROR,
-                path=None,
-                line=None,
-                message=f"the {rule_id} check crashed ({type(exc).__name__}: {exc}, at "
-                f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}); gate cannot decide, so it blocks",
-                remedy=f"this is a bug in gate: please report it with this message; to unblock meanwhile, "
-                f"disable {rule_id} in the policy",
+            internal_error(
+                f"the {rule_id} check crashed",
+                exc,
+                "gate cannot decide, so it blocks",
+                f"to unblock meanwhile, disable {rule_id} in the policy",
+                at=at,
             )
         )
     return produced

@@ -126,6 +126,20 @@ class Finding:
     pre_existing: bool = False
 
 
+def internal_error(what: str, error: BaseException, consequence: str, meanwhile: str, at: str = "") -> Finding:
+    """The finding for a bug in gate (never waivable): what crashed, how and where (`at`, e.g.
+    "engine.py:12"), what it means for this change, and what to do until it is fixed."""
+    where = f", at {at}" if at else ""
+    return Finding(
+        rule=INTERNAL_ERROR,
+        severity=Severity.ERROR,
+        path=None,
+        line=None,
+        message=f"{what} ({type(error).__name__}: {error}{where}); {consequence}",
+        remedy=f"this is a bug in gate: please report it with this message; {meanwhile}",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Activation:
     """A feature flag that turns on, or turns on for more users, with the change."""

@@ -17,7 +17,7 @@ from gate.adapters.git import Git
 from gate.adapters.runner import ActionSettings
 from gate.commands.action.events import Plan
 from gate.core.judge import Judgement
-from gate.core.models import INTERNAL_ERROR, ChangedFile, Commit, Context, Finding, Outcome, Severity, Verdict
+from gate.core.models import ChangedFile, Commit, Context, Outcome, Verdict, internal_error
 from gate.core.policy import default_policy
 from gate.core.request import Refs, RepositoryPolicy, Request
 
@@ -28,19 +28,14 @@ def crashed_judgement(
     git: Git, plan: Plan, settings: ActionSettings, now: datetime, request: Request | None, error: Exception
 ) -> Judgement:
     where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-    at = f", at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    at = f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
     head = _try(lambda: git.resolve(plan.head), plan.head)
     base = _try(lambda: git.resolve(plan.base) if plan.base else git.default_base(head), git.empty_tree)
     files: tuple[ChangedFile, ...] = _try(lambda: tuple(git.diff(base, head)), ())
     commit: Commit | None = _try(lambda: git.commit(head), None)
-    finding = Finding(
-        rule=INTERNAL_ERROR,
-        severity=Severity.ERROR,
-        path=None,
-        line=None,
-        message=f"gate crashed while judging this change ({type(error).__name__}: {error}{at}); it could not "
-        "decide, so it blocks",
-        remedy="this is a bug in gate: please report it with this message; meanwhile judge the change by hand",
+    finding = internal_error(
+        "gate crashed while judging this change", error, "it could not decide, so it blocks",
+        "meanwhile judge the change by hand", at=at,
     )
     context = Context(
         base=base,

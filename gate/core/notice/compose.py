@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from gate.core.models import INTERNAL_ERROR, Finding, Outcome, Severity
+from gate.core.models import Outcome, internal_error
 from gate.core.notice import shell
 from gate.core.notice.ids import event_id, group_id
 from gate.core.notice.message import MAX_MESSAGE_BYTES, NoticeError, SnsMessage, cut, is_fifo, validate
@@ -56,14 +56,9 @@ def _deployment(judgement: Judgement, event: str, repository: str | None) -> tup
         notice = build_notice(judgement.verdict, judgement.context, repository=repository, event=event,
                               policy=judgement.policy.notice)
     except Exception as exc:
-        crash = Finding(
-            rule=INTERNAL_ERROR,
-            severity=Severity.ERROR,
-            path=None,
-            line=None,
-            message=f"gate could not describe the changed files in this notice ({type(exc).__name__}: {exc}); "
-            "its rollback and canary sections are incomplete",
-            remedy="this is a bug in gate: please report it with this message; roll back with the revert below",
+        crash = internal_error(
+            "gate could not describe the changed files in this notice", exc,
+            "its rollback and canary sections are incomplete", "roll back with the revert below",
         )
         verdict = replace(judgement.verdict, outcome=Outcome.FAIL, findings=(*judgement.verdict.findings, crash))
         judgement = replace(judgement, verdict=verdict)
